@@ -1,0 +1,56 @@
+# Recognize & Report — the two commands of the quick start, and a few more.
+#   make run      install what is missing, upgrade the database, seed the demo, serve on 127.0.0.1:$(PORT)
+#   make test     install the test tools, lint, and run the whole suite (SQLite)
+#   make test-pg  the same suite against PostgreSQL ($(TEST_DATABASE_URL); a throwaway database is created)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app app
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-pg lint install install-dev db seed clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+db: install
+	$(FLASK) db upgrade
+
+seed: db
+	@if [ -n "$$(ls modules/*/course.yaml 2>/dev/null)" ] && $(FLASK) load-content --help >/dev/null 2>&1; then \
+		$(FLASK) load-content; fi
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Serving Recognize & Report on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+test-pg: install-dev
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""Entry point: `flask --app app …` and `gunicorn app:app` both find the application here."""
+
+from training import create_app
+
+app = create_app()

@@ -1,0 +1,209 @@
+"""Fixtures: one database per test run (SQLite by default, PostgreSQL with TEST_DATABASE_URL),
+built by the real migrations, emptied after every test."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("APP_ENV", "development")
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from training import create_app
+from training.extensions import db, limiter
+from training.models import Organization, OrgKind, Role, User
+from training.services import passwords
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = passwords.hash_password(PASSWORD)
+
+
+def _postgres_database(server_url: str) -> Iterator[str]:
+    """Create a throwaway database on the server named by TEST_DATABASE_URL; drop it afterwards."""
+    url = sa.engine.make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"rr_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        yield from _postgres_database(server_url)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": "http://training.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_FAILURES_PER_ACCOUNT": "5/15 minutes",
+        "LOGIN_FAILURES_PER_IP": "12/15 minutes",
+    }
+    if database_url.startswith("postgresql"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    else:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    application = make_app(database_url)
+    with application.app_context():
+        upgrade()  # the real migrations, never create_all
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app: Flask) -> Iterator[None]:
+    """Empty every table after each test.
+
+    Tests hold no app context while requests run (a shared one would share ``g`` and the
+    signed-in user between requests); open ``with app.app_context():`` to look at the database.
+    """
+    yield
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+def _detached(obj):
+    """Load an object's columns and return it detached, usable after its app context ends."""
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+# --- factories ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_org(app: Flask):
+    counter = iter(range(1, 10_000))
+
+    def _make(
+        name: str | None = None,
+        kind: OrgKind = OrgKind.AIRLINE,
+        oversees: tuple[Organization, ...] = (),
+        **fields: object,
+    ) -> Organization:
+        with app.app_context():
+            org = Organization(
+                name=name or f"Org {next(counter)}", kind=kind.value, country=fields.pop("country", "KE"), **fields
+            )
+            org.overseen = [db.session.get(Organization, o.id) for o in oversees]
+            db.session.add(org)
+            db.session.commit()
+            return _detached(org)
+
+    return _make
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    counter = iter(range(1, 10_000))
+
+    def _make(org: Organization, *roles: Role, password: str | None = PASSWORD, **fields: object) -> User:
+        with app.app_context():
+            return _detached(_new_user(org, roles, password, next(counter), fields))
+
+    return _make
+
+
+def _new_user(
+    org: Organization, roles: tuple[Role, ...], password: str | None, n: int, fields: dict[str, object]
+) -> User:
+    if password == PASSWORD:
+        password_hash: str | None = _PASSWORD_HASH
+    else:
+        password_hash = passwords.hash_password(password) if password else None
+    person = User(
+        organization_id=org.id,
+        email=fields.pop("email", f"person{n}@example.test"),
+        full_name=fields.pop("full_name", f"Person {n}"),
+        password_hash=password_hash,
+        **fields,
+    )
+    person.set_roles(roles or (Role.LEARNER,))
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+# --- driving forms like a browser ------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """Fetch a page and return the CSRF token of its (first) form."""
+    page = client.get(url)
+    assert page.status_code == 200, f"GET {url} gave {page.status_code}"
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def submit(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, object] | None = None,
+    *,
+    form_url: str | None = None,
+    follow_redirects: bool = False,
+):
+    """POST a form the way a browser does: with the token from the page that shows it."""
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token(client, form_url or url)
+    return client.post(url, data=payload, follow_redirects=follow_redirects)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    return submit(client, "/login", {"email": email, "password": password})
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent

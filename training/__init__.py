@@ -1,0 +1,111 @@
+"""Recognize & Report: trains aviation front-line staff to recognize and report human trafficking."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from training.config import load_config
+from training.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from training import cli, errors, security_headers
+
+    _register_template_context(app)
+    errors.register(app)
+    security_headers.register(app)
+    cli.register(app)
+    _check_every_route_has_a_permission(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from training.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
+        return user if user is not None and user.active else None
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys on, write-ahead log and a busy timeout so readers and a writer can coexist."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if ":memory:" not in str(engine.url):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from training.admin import bp as admin_bp
+    from training.auth import bp as auth_bp
+    from training.home import bp as home_bp
+    from training.manage import bp as manage_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def _register_template_context(app: Flask) -> None:
+    from flask_login import current_user
+
+    from training.policy import abilities_of
+
+    @app.context_processor
+    def _abilities() -> dict[str, object]:
+        """The navigation follows what the person may do, decided by the policy module."""
+        return {"nav_abilities": {a.value for a in abilities_of(current_user)}}
+
+
+def _check_every_route_has_a_permission(app: Flask) -> None:
+    """Refuse to start if a view was added without an explicit @permission."""
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "permission")
+    ]
+    if missing:
+        raise RuntimeError("routes without @permission: " + ", ".join(sorted(missing)))

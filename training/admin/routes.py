@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from training import person_actions
+from training.admin import bp
+from training.admin.forms import OrganizationForm, OversightForm, PersonForm
+from training.extensions import db
+from training.forms import ConfirmForm
+from training.models import Organization, OrgKind, Role, User
+from training.policy import Ability, permission
+from training.services import directory, organizations, people
+from training.services.errors import ServiceError
+from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+
+
+def _org_or_404(org_id: int) -> Organization:
+    return db.get_or_404(Organization, org_id)
+
+
+def _person_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+def _org_fields(form: OrganizationForm) -> organizations.OrgFields:
+    return organizations.OrgFields(
+        name=form.name.data or "",
+        kind=form.kind.data or "",
+        country=form.country.data or "",
+        iata_code=form.iata_code.data or "",
+        icao_code=form.icao_code.data or "",
+    )
+
+
+# --- organizations -----------------------------------------------------------------------
+
+
+@bp.route("/")
+@permission(Ability.ADMINISTER)
+def index():
+    return redirect(url_for("admin.organizations_list"))
+
+
+@bp.route("/organizations")
+@permission(Ability.ADMINISTER)
+def organizations_list():
+    staff = sa.select(sa.func.count(User.id)).where(User.organization_id == Organization.id).scalar_subquery()
+    rows = db.session.execute(sa.select(Organization, staff).order_by(Organization.name)).all()
+    return render_template("admin/organizations.html", rows=rows)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@permission(Ability.ADMINISTER)
+def organization_new():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = organizations.create_organization(_org_fields(form))
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"{org.name} is created.", "success")
+            return redirect(url_for("admin.organization_edit", org_id=org.id))
+    return render_template("admin/organization_form.html", form=form, org=None)
+
+
+@bp.route("/organizations/<int:org_id>", methods=["GET", "POST"])
+@permission(Ability.ADMINISTER)
+def organization_edit(org_id: int):
+    org = _org_or_404(org_id)
+    form = OrganizationForm(obj=org)
+    oversight_form = _oversight_form(org)
+    if form.validate_on_submit():
+        try:
+            organizations.update_organization(org, _org_fields(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(f"{org.name} is saved.", "success")
+            return redirect(url_for("admin.organization_edit", org_id=org.id))
+    return render_template("admin/organization_form.html", form=form, org=org, oversight_form=oversight_form)
+
+
+def _oversight_form(org: Organization, formdata: object = None) -> OversightForm | None:
+    if org.kind != OrgKind.AUTHORITY:
+        return None
+    form = OversightForm(formdata=formdata) if formdata is not None else OversightForm()
+    candidates = db.session.scalars(
+        sa.select(Organization).where(Organization.kind != OrgKind.AUTHORITY).order_by(Organization.name)
+    )
+    form.overseen.choices = [(o.id, f"{o.name} ({o.kind_label})") for o in candidates]
+    if formdata is None:
+        form.overseen.data = organizations.overseen_ids(org)
+    return form
+
+
+@bp.route("/organizations/<int:org_id>/oversight", methods=["POST"])
+@permission(Ability.ADMINISTER)
+def organization_oversight(org_id: int):
+    org = _org_or_404(org_id)
+    form = _oversight_form(org, formdata=request.form)
+    if form is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            organizations.set_oversight(org, form.overseen.data or [])
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(f"{org.name} now oversees {len(form.overseen.data or [])} organization(s).", "success")
+            return redirect(url_for("admin.organization_edit", org_id=org.id))
+    return render_template(
+        "admin/organization_form.html", form=OrganizationForm(obj=org), org=org, oversight_form=form
+    ), 400
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def _person_form(person: User | None = None) -> PersonForm:
+    form = PersonForm(obj=person)
+    form.organization_id.choices = [
+        (o.id, o.name) for o in db.session.scalars(sa.select(Organization).order_by(Organization.name))
+    ]
+    if person is not None and request.method == "GET":
+        form.roles.data = sorted(r.value for r in person.roles)
+    elif request.method == "GET":
+        form.roles.data = [Role.LEARNER.value]
+    return form
+
+
+def _person_fields(form: PersonForm) -> people.PersonFields:
+    return people.PersonFields(
+        email=form.email.data or "",
+        full_name=form.full_name.data or "",
+        organization_id=form.organization_id.data or 0,
+        job_function=form.job_function.data or "",
+        roles=set(form.roles.data or []),
+        employee_number=form.employee_number.data or "",
+        base=form.base.data or "",
+    )
+
+
+@bp.route("/people")
+@permission(Ability.ADMINISTER)
+def people_list():
+    search = request.args.get("q", "").strip()
+    query = directory.matching(sa.select(User), search=search)
+    org_id = request.args.get("org", "")
+    if org_id.isdigit():
+        query = query.where(User.organization_id == int(org_id))
+    page = db.paginate(
+        query.order_by(User.full_name, User.id), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False
+    )
+    orgs = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
+    return render_template("admin/people.html", page=page, search=search, org_id=org_id, orgs=orgs)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@permission(Ability.ADMINISTER)
+def person_new():
+    form = _person_form()
+    if request.method == "GET" and request.args.get("org", "").isdigit():
+        form.organization_id.data = int(request.args["org"])
+    if form.validate_on_submit():
+        try:
+            person = people.create_person(_person_fields(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(f"{person.full_name} is added. Send them an invitation link to set their password.", "success")
+            return redirect(url_for("admin.person_edit", user_id=person.id))
+    return render_template("admin/person_form.html", form=form, person=None)
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@permission(Ability.ADMINISTER)
+def person_edit(user_id: int):
+    person = _person_or_404(user_id)
+    form = _person_form(person)
+    if form.validate_on_submit():
+        try:
+            people.update_person(person, _person_fields(form), acting=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(f"{person.full_name} is saved.", "success")
+            return redirect(url_for("admin.person_edit", user_id=person.id))
+    return render_template("admin/person_form.html", form=form, person=person, confirm=ConfirmForm())
+
+
+@bp.route("/people/<int:user_id>/invitation", methods=["POST"])
+@permission(Ability.ADMINISTER)
+def person_invite(user_id: int):
+    person = _person_or_404(user_id)
+    return person_actions.invite(person, url_for("admin.person_edit", user_id=person.id))
+
+
+@bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
+@permission(Ability.ADMINISTER)
+def person_deactivate(user_id: int):
+    person = _person_or_404(user_id)
+    return person_actions.deactivate(person, url_for("admin.person_edit", user_id=person.id))
+
+
+@bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
+@permission(Ability.ADMINISTER)
+def person_reactivate(user_id: int):
+    person = _person_or_404(user_id)
+    return person_actions.reactivate(person, url_for("admin.person_edit", user_id=person.id))

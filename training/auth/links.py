@@ -1,0 +1,27 @@
+"""Absolute links people receive by hand or email (invitations, later password resets)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from training.models import TokenPurpose, User
+from training.services import accounts
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """An absolute URL on BASE_URL, valid inside or outside a request (CLI, emails, PDFs)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
+
+
+def issue_invitation_link(person: User, created_by: User | None = None) -> str:
+    token = accounts.issue_token(
+        person,
+        TokenPurpose.INVITATION,
+        signing_key=current_app.config["SECRET_KEY"],
+        valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
+        created_by=created_by,
+    )
+    return absolute_url("auth.welcome", token=token)

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from training.auth import bp
+from training.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, SetPasswordForm
+from training.models import TokenPurpose
+from training.policy import PUBLIC, SIGNED_IN, permission
+from training.services import accounts
+from training.services.errors import ServiceError
+from training.views import apply_errors
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ?next= to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@permission(PUBLIC)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = accounts.authenticate(
+            form.email.data,
+            form.password.data,
+            request.remote_addr or "",
+            per_account=current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+            per_ip=current_app.config["LOGIN_FAILURES_PER_IP"],
+        )
+        if result.ok:
+            login_user(result.user)
+            flash(f"Welcome, {result.user.full_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        if result.wait_seconds:
+            minutes = max(1, round(result.wait_seconds / 60))
+            flash(
+                "Too many failed sign-in attempts. For your security, signing in is paused: "
+                f"try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+                "error",
+            )
+            status = 429
+        else:
+            flash("That email and password do not match an active account.", "error")
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@permission(SIGNED_IN)
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@permission(SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            login_user(current_user)  # the session token changed: keep this session signed in
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def welcome(token: str):
+    """First-time access: an invitation link lets a new person choose their password."""
+    key = current_app.config["SECRET_KEY"]
+    access = accounts.find_valid_token(token, TokenPurpose.INVITATION, signing_key=key)
+    if access is None:
+        return render_template("auth/link_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            person = accounts.redeem_token(token, TokenPurpose.INVITATION, form.password.data, signing_key=key)
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            login_user(person)
+            flash("Your password is set. Welcome to Recognize & Report.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/welcome.html", form=form, person=access.user)

@@ -1,0 +1,44 @@
+"""Error pages: 403, 404, 405, 429 and 500, as HTML, or JSON for JSON clients."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from training.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your account does not have permission to see this page."),
+    404: ("Page not found", "There is nothing here, or you do not have access to it."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Upload too large", "The file is larger than this site accepts."),
+    429: ("Too many requests", "Please wait a moment before trying again."),
+    500: ("Something went wrong", "The error has been logged. Please try again in a moment."),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, ("Error", "The request could not be completed."))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": title, "message": detail or message}), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return _render(400, "The form expired or was sent from elsewhere. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code, error.description if error.code == 429 else None)
+
+    @app.errorhandler(500)
+    def _unexpected(error: Exception):
+        # Unhandled exceptions arrive here (and are logged by Flask) unless TESTING propagates them.
+        db.session.rollback()
+        return _render(500)

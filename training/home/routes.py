@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask import jsonify, render_template
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from training.extensions import csrf, db, limiter
+from training.home import bp
+from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
+from training.services import overview
+
+
+@bp.route("/")
+@permission(SIGNED_IN)
+def index():
+    panels = {
+        "learn": can(current_user, Ability.LEARN),
+        "manage": can(current_user, Ability.MANAGE_ORG),
+        "audit": can(current_user, Ability.AUDIT),
+        "admin": can(current_user, Ability.ADMINISTER),
+    }
+    context: dict[str, object] = {"panels": panels}
+    if panels["manage"]:
+        context["org_summary"] = overview.staff_summary(current_user.organization_id)
+    if panels["audit"]:
+        context["overseen"] = overview.overseen_summary(current_user)
+    if panels["admin"]:
+        context["platform"] = overview.platform_summary()
+    return render_template("home/index.html", **context)
+
+
+@bp.route("/healthz")
+@permission(PUBLIC)
+@csrf.exempt
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(db.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": "not answering"}), 503
+    return jsonify({"status": "ok"})

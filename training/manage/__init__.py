@@ -1,0 +1,7 @@
+"""The manager's workspace: their own organization's staff."""
+
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, template_folder="templates")
+
+from training.manage import routes  # noqa: E402,F401

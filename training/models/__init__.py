@@ -1,0 +1,30 @@
+"""SQLAlchemy models, one module per aggregate. Import from here."""
+
+from training.models.org import ORG_KIND_LABELS, Organization, OrgKind, oversight
+from training.models.token import AccessToken, TokenPurpose
+from training.models.types import UTCDateTime, utcnow
+from training.models.user import (
+    JOB_FUNCTION_LABELS,
+    JobFunction,
+    Role,
+    User,
+    UserRole,
+    new_session_token,
+)
+
+__all__ = [
+    "JOB_FUNCTION_LABELS",
+    "ORG_KIND_LABELS",
+    "AccessToken",
+    "JobFunction",
+    "OrgKind",
+    "Organization",
+    "Role",
+    "TokenPurpose",
+    "UTCDateTime",
+    "User",
+    "UserRole",
+    "new_session_token",
+    "oversight",
+    "utcnow",
+]

@@ -1,0 +1,82 @@
+"""Organizations and the oversight links between an authority and the operators it oversees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.extensions import db
+from training.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from training.models.user import User
+
+
+class OrgKind(StrEnum):
+    AIRLINE = "airline"
+    AIRPORT = "airport"
+    GROUND_HANDLER = "ground_handler"
+    AUTHORITY = "authority"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return ORG_KIND_LABELS[self]
+
+
+ORG_KIND_LABELS = {
+    OrgKind.AIRLINE: "Airline",
+    OrgKind.AIRPORT: "Airport",
+    OrgKind.GROUND_HANDLER: "Ground handler",
+    OrgKind.AUTHORITY: "Civil aviation authority",
+    OrgKind.OTHER: "Other",
+}
+
+
+oversight = sa.Table(
+    "oversight",
+    db.metadata,
+    sa.Column("authority_id", sa.ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("overseen_id", sa.ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organization(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
+    iata_code: Mapped[str | None] = mapped_column(sa.String(3))
+    icao_code: Mapped[str | None] = mapped_column(sa.String(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
+    overseen: Mapped[list[Organization]] = relationship(
+        secondary=oversight,
+        primaryjoin=lambda: Organization.id == oversight.c.authority_id,
+        secondaryjoin=lambda: Organization.id == oversight.c.overseen_id,
+        back_populates="overseers",
+        order_by=lambda: Organization.name,
+    )
+    overseers: Mapped[list[Organization]] = relationship(
+        secondary=oversight,
+        primaryjoin=lambda: Organization.id == oversight.c.overseen_id,
+        secondaryjoin=lambda: Organization.id == oversight.c.authority_id,
+        back_populates="overseen",
+        order_by=lambda: Organization.name,
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return OrgKind(self.kind).label
+
+    @property
+    def is_authority(self) -> bool:
+        return self.kind == OrgKind.AUTHORITY
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"

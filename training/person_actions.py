@@ -1,0 +1,48 @@
+"""Views shared by the admin and manager pages for acting on one person.
+
+The caller has already fetched ``person`` through its own scoped lookup and checked permission.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template
+from flask_login import current_user
+
+from training.auth.links import issue_invitation_link
+from training.forms import ConfirmForm
+from training.models import User
+from training.services import people
+from training.services.errors import ServiceError
+
+
+def invite(person: User, back: str):
+    """POST: show a fresh single-use invitation link, once."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    try:
+        link = issue_invitation_link(person, created_by=current_user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    return render_template("shared/invitation_link.html", person=person, link=link, back=back)
+
+
+def deactivate(person: User, back: str):
+    """GET: ask for confirmation; POST: deactivate (records and certificates are kept)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            people.deactivate(person, acting=current_user)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{person.full_name} is deactivated. Their records and certificates are kept.", "success")
+        return redirect(back)
+    return render_template("shared/confirm_deactivate.html", person=person, form=form, back=back)
+
+
+def reactivate(person: User, back: str):
+    if ConfirmForm().validate_on_submit():
+        people.reactivate(person)
+        flash(f"{person.full_name} is active again.", "success")
+    return redirect(back)

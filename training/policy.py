@@ -1,0 +1,140 @@
+"""Who may do what: the one place that decides permissions and what each person may see.
+
+Every view declares its permission with ``@permission(...)``; create_app() refuses to start if a
+route has none. Object lookups go through the scoped helpers here, so another organization's
+object is simply not found (404), which does not leak that it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from training.extensions import db, login_manager
+from training.models import Organization, OrgKind, Role, User, oversight
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Ability(StrEnum):
+    LEARN = "learn"  # take courses, see one's own records
+    MANAGE_ORG = "manage_org"  # see and manage one's own organization's staff
+    AUDIT = "audit"  # read-only view of overseen organizations
+    ADMINISTER = "administer"  # the platform: organizations, users, content
+
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in person, whatever their roles
+
+ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
+    Role.LEARNER: frozenset({Ability.LEARN}),
+    Role.MANAGER: frozenset({Ability.MANAGE_ORG}),
+    Role.AUDITOR: frozenset({Ability.AUDIT}),
+    Role.ADMIN: frozenset({Ability.ADMINISTER}),
+}
+
+
+def abilities_of(user: User) -> frozenset[Ability]:
+    if not user.is_authenticated:
+        return frozenset()
+    found: set[Ability] = set()
+    for role in user.roles:
+        found |= ROLE_ABILITIES[role]
+    return frozenset(found)
+
+
+def can(user: User, ability: Ability) -> bool:
+    return ability in abilities_of(user)
+
+
+def permission(requirement: Ability | str) -> Callable[[F], F]:
+    """Declare and enforce a view's permission: PUBLIC, SIGNED_IN or an Ability."""
+    if requirement not in (PUBLIC, SIGNED_IN) and not isinstance(requirement, Ability):
+        raise ValueError(f"unknown permission {requirement!r}")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if requirement != PUBLIC:
+                if not current_user.is_authenticated:
+                    return login_manager.unauthorized()
+                if isinstance(requirement, Ability) and not can(current_user, requirement):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = requirement  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+# --- scoping ----------------------------------------------------------------------------
+
+
+def audited_org_ids(user: User) -> set[int]:
+    """Organizations an auditor may read: those their authority oversees, or their own."""
+    if not user.has_role(Role.AUDITOR):
+        return set()
+    org = user.organization
+    if org.kind == OrgKind.AUTHORITY:
+        rows = db.session.scalars(sa.select(oversight.c.overseen_id).where(oversight.c.authority_id == org.id))
+        return set(rows)
+    return {org.id}
+
+
+def staff_org_ids(user: User) -> set[int] | None:
+    """Organizations whose staff the user may see; None means every organization (admins)."""
+    if user.has_role(Role.ADMIN):
+        return None
+    ids: set[int] = set()
+    if user.has_role(Role.MANAGER):
+        ids.add(user.organization_id)
+    ids |= audited_org_ids(user)
+    return ids
+
+
+def scope_staff(query: sa.Select, user: User) -> sa.Select:
+    """Limit a query over User to the people ``user`` may see."""
+    org_ids = staff_org_ids(user)
+    if org_ids is None:
+        return query
+    if not org_ids:
+        return query.where(User.id == user.id)
+    return query.where(User.organization_id.in_(org_ids))
+
+
+def get_staff_or_404(viewer: User, user_id: int) -> User:
+    """Fetch a person the viewer may see, or answer 404 as if they did not exist."""
+    query = scope_staff(sa.select(User).where(User.id == user_id), viewer)
+    person = db.session.scalar(query)
+    if person is None:
+        abort(404)
+    return person
+
+
+def managed_org_or_404(viewer: User) -> Organization:
+    """The organization a manager manages (their own)."""
+    if not viewer.has_role(Role.MANAGER):
+        abort(404)
+    return viewer.organization
+
+
+def can_manage_person(viewer: User, person: User) -> bool:
+    """Managers act on their own organization's staff; admins on anyone."""
+    if viewer.has_role(Role.ADMIN):
+        return True
+    return viewer.has_role(Role.MANAGER) and person.organization_id == viewer.organization_id
+
+
+def get_managed_person_or_404(viewer: User, user_id: int) -> User:
+    """A person in the manager's own organization (or anyone, for an admin), else 404."""
+    person = db.session.get(User, user_id)
+    if person is None or not can_manage_person(viewer, person):
+        abort(404)
+    return person

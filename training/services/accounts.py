@@ -1,0 +1,165 @@
+"""Signing in, passwords and the single-use links that let people set one."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from training.extensions import db
+from training.models import AccessToken, TokenPurpose, User, new_session_token, utcnow
+from training.services import passwords, throttle
+from training.services.errors import ServiceError
+
+
+def normalize_email(raw: str) -> str:
+    """Return the address in the form it is stored (lower case), or raise ServiceError."""
+    try:
+        # test_environment allows the reserved .test domain used by the demo accounts.
+        result = validate_email(raw.strip(), check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise ServiceError({"email": f"Enter a valid email address ({exc})."}) from exc
+    return result.normalized.lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    wait_seconds: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(email: str, password: str, ip: str, *, per_account: str, per_ip: str) -> SignInResult:
+    """Check a sign-in. Unknown address, wrong password and inactive account look the same."""
+    email = email.strip().lower()
+    wait = throttle.seconds_until_allowed(email, ip, per_account=per_account, per_ip=per_ip)
+    if wait:
+        return SignInResult(None, wait)
+    user = find_by_email(email)
+    password_ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
+        throttle.record_failure(email, ip, per_account=per_account, per_ip=per_ip)
+        return SignInResult(None)
+    throttle.clear_account(email, per_account=per_account)
+    if passwords.needs_rehash(user.password_hash or ""):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return SignInResult(user)
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Set a new password (rules checked), and sign the person out of every other session."""
+    problem = passwords.password_problem(new_password, email=user.email, name=user.full_name)
+    if problem:
+        raise ServiceError({"password": problem})
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise ServiceError({"current_password": "That is not your current password."})
+    if current_password == new_password:
+        raise ServiceError({"password": "Choose a password different from the current one."})
+    set_password(user, new_password)
+    db.session.commit()
+
+
+# --- single-use links -------------------------------------------------------------------
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _serializer(signing_key: str, purpose: TokenPurpose) -> URLSafeSerializer:
+    return URLSafeSerializer(signing_key, salt=f"access-token:{purpose.value}")
+
+
+def issue_token(
+    user: User,
+    purpose: TokenPurpose,
+    *,
+    signing_key: str,
+    valid_for: timedelta,
+    created_by: User | None = None,
+) -> str:
+    """Create a signed single-use token for a link; earlier unused links of that purpose die.
+
+    The random secret inside is stored only as a hash; the signature means a token made with
+    another key (or edited) is refused before the database is asked.
+    """
+    if not user.active:
+        raise ServiceError("This account is deactivated: reactivate it before sending a link.")
+    now = utcnow()
+    db.session.execute(
+        sa.update(AccessToken)
+        .where(
+            AccessToken.user_id == user.id,
+            AccessToken.purpose == purpose.value,
+            AccessToken.used_at.is_(None),
+        )
+        .values(expires_at=now)
+    )
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        AccessToken(
+            user_id=user.id,
+            purpose=purpose.value,
+            secret_hash=_hash_secret(secret),
+            expires_at=now + valid_for,
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
+    db.session.commit()
+    return _serializer(signing_key, purpose).dumps(secret)
+
+
+def find_valid_token(signed: str, purpose: TokenPurpose, *, signing_key: str) -> AccessToken | None:
+    try:
+        secret = _serializer(signing_key, purpose).loads(signed)
+    except BadSignature:
+        return None
+    if not isinstance(secret, str):
+        return None
+    token = db.session.scalar(
+        sa.select(AccessToken).where(
+            AccessToken.secret_hash == _hash_secret(secret), AccessToken.purpose == purpose.value
+        )
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.user.active:
+        return None
+    return token
+
+
+def redeem_token(signed: str, purpose: TokenPurpose, new_password: str, *, signing_key: str) -> User:
+    """Use a link once to set a password. Raises ServiceError if it is unknown, used or expired."""
+    token = find_valid_token(signed, purpose, signing_key=signing_key)
+    if token is None:
+        raise ServiceError("This link has expired or has already been used. Ask your manager for a new one.")
+    set_password(token.user, new_password)
+    # Mark used with a guarded UPDATE, so two simultaneous uses cannot both succeed.
+    claimed = db.session.execute(
+        sa.update(AccessToken).where(AccessToken.id == token.id, AccessToken.used_at.is_(None)).values(used_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ServiceError("This link has already been used.")
+    db.session.commit()
+    return token.user

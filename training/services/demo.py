@@ -1,0 +1,173 @@
+"""The demo: an authority, an airline and an airport with staff, so every page has something to show.
+
+Safe to run twice: what exists is left as it is, what is missing is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import JobFunction, Organization, OrgKind, Role, User
+from training.services import passwords
+
+DEMO_PASSWORD = "blue-heart-demo-2026"  # noqa: S105 — printed by the seed and shown in the README; demo only
+
+AUTHORITY = "Demo Civil Aviation Authority"
+AIRLINE = "Demo Air"
+AIRPORT = "Demo International Airport"
+PLATFORM = "Recognize & Report Platform"
+
+_ORGS = [
+    (AUTHORITY, OrgKind.AUTHORITY, "KE", None, None),
+    (AIRLINE, OrgKind.AIRLINE, "KE", "ZZ", "DMA"),
+    (AIRPORT, OrgKind.AIRPORT, "KE", "XDM", "XDMA"),
+    (PLATFORM, OrgKind.OTHER, "KE", None, None),
+]
+
+J = JobFunction
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    org: str
+    roles: tuple[Role, ...]
+    job_function: JobFunction
+    employee_number: str | None
+    base: str | None
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("crew@demo.test", "Amina Wanjiru", AIRLINE, (Role.LEARNER,), J.CABIN_CREW, "DA-1001", "NBO"),
+    DemoAccount("agent@demo.test", "Brian Otieno", AIRLINE, (Role.LEARNER,), J.CHECK_IN, "DA-1002", "NBO"),
+    DemoAccount("manager@demo.test", "Grace Njeri", AIRLINE, (Role.MANAGER, Role.LEARNER), J.OTHER, "DA-0001", "NBO"),
+    DemoAccount("auditor@demo.test", "Samuel Kiprop", AUTHORITY, (Role.AUDITOR,), J.OTHER, "CAA-017", None),
+    DemoAccount("admin@demo.test", "Platform Administrator", PLATFORM, (Role.ADMIN,), J.OTHER, None, None),
+    DemoAccount(
+        "airport.manager@demo.test",
+        "Fatuma Hassan",
+        AIRPORT,
+        (Role.MANAGER, Role.LEARNER),
+        J.SECURITY,
+        "DIA-0001",
+        "XDM",
+    ),
+]
+
+# (name, job function, base) — staff who have not signed in yet (they await an invitation link).
+_AIRLINE_STAFF = [
+    ("Achieng Odhiambo", J.CABIN_CREW, "NBO"),
+    ("Joseph Mwangi", J.CABIN_CREW, "NBO"),
+    ("Zoë Müller", J.CABIN_CREW, "NBO"),
+    ("Hassan Abdi", J.CABIN_CREW, "MBA"),
+    ("Wanjiku Kamau", J.CABIN_CREW, "MBA"),
+    ("Priya Raman", J.CABIN_CREW, "NBO"),
+    ("José Álvarez", J.CABIN_CREW, "NBO"),
+    ("Mercy Chebet", J.CABIN_CREW, "KIS"),
+    ("Li Na (李娜)", J.CABIN_CREW, "NBO"),
+    ("Kevin Ouma", J.CABIN_CREW, "MBA"),
+    ("Captain Daniel Mutua", J.FLIGHT_CREW, "NBO"),
+    ("First Officer Aisha Noor", J.FLIGHT_CREW, "NBO"),
+    ("Peter Kariuki", J.FLIGHT_CREW, "MBA"),
+    ("Esther Wambui", J.CHECK_IN, "NBO"),
+    ("Collins Kiptoo", J.CHECK_IN, "MBA"),
+    ("Nasra Ali", J.CHECK_IN, "KIS"),
+    ("Dennis Omondi", J.CHECK_IN, "NBO"),
+    ("Faith Akinyi", J.GATE, "NBO"),
+    ("Ibrahim Said", J.GATE, "MBA"),
+    ("Lucy Nyambura", J.GATE, "NBO"),
+    ("Tom Barasa", J.GATE, "KIS"),
+    ("Sharon Jepkosgei", J.CUSTOMER_SERVICE, "NBO"),
+    ("Ahmed Yusuf", J.CUSTOMER_SERVICE, "MBA"),
+    ("Ruth Mumbi", J.CUSTOMER_SERVICE, "NBO"),
+    ("Moses Kibet", J.GROUND_HANDLING, "NBO"),
+    ("Paul Njoroge", J.GROUND_HANDLING, "MBA"),
+    ("Stephen Wafula", J.GROUND_HANDLING, "KIS"),
+]
+_AIRPORT_STAFF = [
+    ("Halima Abdullahi", J.SECURITY, "XDM"),
+    ("George Onyango", J.SECURITY, "XDM"),
+    ("Catherine Wairimu", J.SECURITY, "XDM"),
+    ("Yusuf Mohamed", J.SECURITY, "XDM"),
+    ("Beatrice Atieno", J.SECURITY, "XDM"),
+    ("Francis Kimani", J.SECURITY, "XDM"),
+    ("Jane Muthoni", J.GROUND_HANDLING, "XDM"),
+    ("Victor Ochieng", J.GROUND_HANDLING, "XDM"),
+    ("Naomi Chepkoech", J.CUSTOMER_SERVICE, "XDM"),
+    ("Elijah Rotich", J.CUSTOMER_SERVICE, "XDM"),
+    ("Agnes Nduta", J.OTHER, "XDM"),
+]
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    organizations_added: int
+    people_added: int
+    password: str
+
+
+def _slug(name: str) -> str:
+    ascii_name = name.split("(")[0].encode("ascii", "ignore").decode()
+    return ".".join(part.lower() for part in ascii_name.replace("-", " ").split())
+
+
+def seed_demo() -> SeedReport:
+    orgs: dict[str, Organization] = {}
+    orgs_added = 0
+    for name, kind, country, iata, icao in _ORGS:
+        org = db.session.scalar(sa.select(Organization).where(Organization.name == name))
+        if org is None:
+            org = Organization(name=name, kind=kind.value, country=country, iata_code=iata, icao_code=icao)
+            db.session.add(org)
+            orgs_added += 1
+        orgs[name] = org
+    db.session.flush()
+    authority = orgs[AUTHORITY]
+    for overseen_name in (AIRLINE, AIRPORT):
+        if orgs[overseen_name] not in authority.overseen:
+            authority.overseen.append(orgs[overseen_name])
+
+    existing = set(db.session.scalars(sa.select(User.email)))
+    people_added = 0
+    demo_hash = passwords.hash_password(DEMO_PASSWORD)
+    for account in DEMO_ACCOUNTS:
+        if account.email in existing:
+            continue
+        person = User(
+            email=account.email,
+            full_name=account.name,
+            organization_id=orgs[account.org].id,
+            job_function=account.job_function.value,
+            employee_number=account.employee_number,
+            base=account.base,
+            password_hash=demo_hash,
+        )
+        person.set_roles(account.roles)
+        db.session.add(person)
+        people_added += 1
+
+    for org_name, prefix, domain, staff in (
+        (AIRLINE, "DA", "demo-air.test", _AIRLINE_STAFF),
+        (AIRPORT, "DIA", "demo-airport.test", _AIRPORT_STAFF),
+    ):
+        for number, (name, job_function, base) in enumerate(staff, start=2001):
+            email = f"{_slug(name)}@{domain}"
+            if email in existing:
+                continue
+            person = User(
+                email=email,
+                full_name=name,
+                organization_id=orgs[org_name].id,
+                job_function=job_function.value,
+                employee_number=f"{prefix}-{number}",
+                base=base,
+            )
+            person.set_roles([Role.LEARNER])
+            db.session.add(person)
+            people_added += 1
+    db.session.commit()
+    return SeedReport(orgs_added, people_added, DEMO_PASSWORD)

@@ -1,0 +1,93 @@
+"""Creating and editing organizations and the oversight links of authorities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import Organization, OrgKind, oversight
+from training.services.errors import ServiceError
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_IATA = re.compile(r"^[A-Z0-9]{2,3}$")
+_ICAO = re.compile(r"^[A-Z0-9]{3,4}$")
+
+
+@dataclass
+class OrgFields:
+    name: str
+    kind: str
+    country: str
+    iata_code: str = ""
+    icao_code: str = ""
+
+
+def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    name = " ".join(fields.name.split())
+    if not name:
+        errors["name"] = "Enter the organization's name."
+    elif len(name) > 160:
+        errors["name"] = "Use at most 160 characters."
+    else:
+        clash = db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower()))
+        if clash is not None and (existing is None or clash != existing.id):
+            errors["name"] = "Another organization already has this name."
+    if fields.kind not in {k.value for k in OrgKind}:
+        errors["kind"] = "Choose a kind: " + ", ".join(k.value for k in OrgKind) + "."
+    country = fields.country.strip().upper()
+    if not _COUNTRY.match(country):
+        errors["country"] = "Use the two-letter ISO country code, e.g. KE."
+    iata = fields.iata_code.strip().upper()
+    if iata and not _IATA.match(iata):
+        errors["iata_code"] = "An IATA code has 2 (airline) or 3 (airport) letters or digits."
+    icao = fields.icao_code.strip().upper()
+    if icao and not _ICAO.match(icao):
+        errors["icao_code"] = "An ICAO code has 3 (airline) or 4 (airport) letters or digits."
+    changes_kind = existing is not None and existing.kind == OrgKind.AUTHORITY and fields.kind != OrgKind.AUTHORITY
+    if changes_kind and existing.overseen:
+        errors["kind"] = "Remove this authority's oversight links before changing its kind."
+    if errors:
+        raise ServiceError(errors)
+    return {"name": name, "kind": fields.kind, "country": country, "iata_code": iata or None, "icao_code": icao or None}
+
+
+def create_organization(fields: OrgFields) -> Organization:
+    org = Organization(**_clean(fields, None))
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def update_organization(org: Organization, fields: OrgFields) -> Organization:
+    for key, value in _clean(fields, org).items():
+        setattr(org, key, value)
+    db.session.commit()
+    return org
+
+
+def set_oversight(authority: Organization, overseen_ids: list[int]) -> None:
+    """Replace the set of organizations an authority oversees."""
+    if authority.kind != OrgKind.AUTHORITY:
+        raise ServiceError({"overseen": "Only a civil aviation authority can oversee organizations."})
+    ids = set(overseen_ids)
+    if authority.id in ids:
+        raise ServiceError({"overseen": "An authority cannot oversee itself."})
+    found = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise ServiceError({"overseen": "One of the chosen organizations does not exist."})
+    if any(o.kind == OrgKind.AUTHORITY for o in found):
+        raise ServiceError({"overseen": "An authority cannot oversee another authority."})
+    authority.overseen = sorted(found, key=lambda o: o.name)
+    db.session.commit()
+
+
+def find_by_name(name: str) -> Organization | None:
+    return db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower()))
+
+
+def overseen_ids(authority: Organization) -> list[int]:
+    return list(db.session.scalars(sa.select(oversight.c.overseen_id).where(oversight.c.authority_id == authority.id)))

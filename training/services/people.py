@@ -1,0 +1,116 @@
+"""Creating, editing, deactivating and reactivating people. Nobody is ever deleted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import JobFunction, Organization, Role, User, new_session_token
+from training.services.accounts import normalize_email
+from training.services.errors import ServiceError
+
+_BASE = re.compile(r"^[A-Z0-9]{3,5}$")
+_EMPLOYEE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+
+
+@dataclass
+class PersonFields:
+    email: str
+    full_name: str
+    organization_id: int
+    job_function: str = JobFunction.OTHER.value
+    roles: set[str] = field(default_factory=lambda: {Role.LEARNER.value})
+    employee_number: str = ""
+    base: str = ""
+
+
+def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    email = ""
+    try:
+        email = normalize_email(fields.email)
+    except ServiceError as exc:
+        errors.update(exc.errors)
+    else:
+        clash = db.session.scalar(sa.select(User.id).where(User.email == email))
+        if clash is not None and (existing is None or clash != existing.id):
+            errors["email"] = "Another person already uses this email address."
+    name = " ".join(fields.full_name.split())
+    if not name:
+        errors["full_name"] = "Enter the person's full name."
+    elif len(name) > 160:
+        errors["full_name"] = "Use at most 160 characters."
+    org = db.session.get(Organization, fields.organization_id) if fields.organization_id else None
+    if org is None:
+        errors["organization_id"] = "Choose an existing organization."
+    if fields.job_function not in {j.value for j in JobFunction}:
+        errors["job_function"] = "Choose a job function: " + ", ".join(j.value for j in JobFunction) + "."
+    roles = set(fields.roles)
+    unknown = roles - {r.value for r in Role}
+    if unknown:
+        errors["roles"] = "Unknown role: " + ", ".join(sorted(unknown)) + "."
+    elif not roles:
+        errors["roles"] = "Give the person at least one role."
+    employee_number = fields.employee_number.strip()
+    if employee_number:
+        if not _EMPLOYEE_NUMBER.match(employee_number):
+            errors["employee_number"] = "Use up to 40 letters, digits, dots, slashes or hyphens."
+        elif org is not None:
+            clash = db.session.scalar(
+                sa.select(User.id).where(User.organization_id == org.id, User.employee_number == employee_number)
+            )
+            if clash is not None and (existing is None or clash != existing.id):
+                errors["employee_number"] = "Another person in this organization has this employee number."
+    base = fields.base.strip().upper()
+    if base and not _BASE.match(base):
+        errors["base"] = "Use the station code, e.g. NBO (3 to 5 letters or digits)."
+    if errors:
+        raise ServiceError(errors)
+    return {
+        "email": email,
+        "full_name": name,
+        "organization_id": org.id if org else None,
+        "job_function": fields.job_function,
+        "employee_number": employee_number or None,
+        "base": base or None,
+        "roles": {Role(r) for r in roles},
+    }
+
+
+def create_person(fields: PersonFields) -> User:
+    values = _clean(fields, None)
+    roles = values.pop("roles")
+    person = User(**values)
+    person.set_roles(roles)  # type: ignore[arg-type]
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def update_person(person: User, fields: PersonFields, *, acting: User | None = None) -> User:
+    values = _clean(fields, person)
+    roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
+    if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
+        raise ServiceError({"roles": "You cannot remove your own admin role."})
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.set_roles(roles)
+    db.session.commit()
+    return person
+
+
+def deactivate(person: User, *, acting: User | None = None) -> None:
+    """Stop someone signing in. Their records and certificates stay."""
+    if acting is not None and acting.id == person.id:
+        raise ServiceError("You cannot deactivate your own account.")
+    person.active = False
+    person.session_token = new_session_token()  # signs them out everywhere
+    db.session.commit()
+
+
+def reactivate(person: User) -> None:
+    person.active = True
+    db.session.commit()
