@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField, widgets
+from wtforms.fields.choices import SelectChoice
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -4,13 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import MultiCheckboxField
+from training.forms import MultiCheckboxField, choices
 from training.models import ORG_KIND_LABELS, JobFunction, Role
 
 
 class OrganizationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter the organization's name."), Length(max=160)])
-    kind = SelectField("Kind", choices=[(k.value, label) for k, label in ORG_KIND_LABELS.items()])
+    kind = SelectField("Kind", choices=choices((k.value, label) for k, label in ORG_KIND_LABELS.items()))
     country = StringField(
         "Country", description="Two-letter ISO code, e.g. KE.", validators=[DataRequired("Enter the country code.")]
     )
@@ -28,8 +28,8 @@ class PersonForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired("Enter the person's name."), Length(max=160)])
     email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
     organization_id = SelectField("Organization", coerce=int)
-    job_function = SelectField("Job function", choices=[(j.value, j.label) for j in JobFunction])
-    roles = MultiCheckboxField("Roles", choices=[(r.value, r.label) for r in Role])
+    job_function = SelectField("Job function", choices=choices((j.value, j.label) for j in JobFunction))
+    roles = MultiCheckboxField("Roles", choices=choices((r.value, r.label) for r in Role))
     employee_number = StringField("Employee number", description="Optional. Unique within the organization.")
     base = StringField("Base", description="Optional station code, e.g. NBO.")
     submit = SubmitField("Save person")

@@ -8,7 +8,7 @@ from training import person_actions
 from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
 from training.extensions import db
-from training.forms import ConfirmForm
+from training.forms import ConfirmForm, choices
 from training.models import Organization, OrgKind, Role, User
 from training.policy import Ability, permission
 from training.services import directory, organizations, people
@@ -91,7 +91,7 @@ def _oversight_form(org: Organization, formdata: object = None) -> OversightForm
     candidates = db.session.scalars(
         sa.select(Organization).where(Organization.kind != OrgKind.AUTHORITY).order_by(Organization.name)
     )
-    form.overseen.choices = [(o.id, f"{o.name} ({o.kind_label})") for o in candidates]
+    form.overseen.choices = choices((o.id, f"{o.name} ({o.kind_label})") for o in candidates)
     if formdata is None:
         form.overseen.data = organizations.overseen_ids(org)
     return form
@@ -123,9 +123,9 @@ def organization_oversight(org_id: int):
 
 def _person_form(person: User | None = None) -> PersonForm:
     form = PersonForm(obj=person)
-    form.organization_id.choices = [
+    form.organization_id.choices = choices(
         (o.id, o.name) for o in db.session.scalars(sa.select(Organization).order_by(Organization.name))
-    ]
+    )
     if person is not None and request.method == "GET":
         form.roles.data = sorted(r.value for r in person.roles)
     elif request.method == "GET":

@@ -1,0 +1,115 @@
+"""The command-line commands, run the way an operator runs them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import login, submit, text
+from training.extensions import db
+from training.models import Organization, Role, User
+from training.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+
+@pytest.mark.parametrize("command", ["create-org", "create-user", "invite", "seed-demo"])
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(args=[command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_create_org_with_oversight(app, runner):
+    assert runner.invoke(args=["create-org", "--name", "Air Four", "--kind", "airline", "--country", "ke",
+                               "--iata", "a4"]).exit_code == 0
+    result = runner.invoke(args=["create-org", "--name", "Authority Four", "--kind", "authority", "--country", "KE",
+                                 "--oversees", "Air Four"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        authority = db.session.scalar(sa.select(Organization).where(Organization.name == "Authority Four"))
+        assert [o.name for o in authority.overseen] == ["Air Four"]
+        assert db.session.scalar(sa.select(Organization.iata_code).where(Organization.name == "Air Four")) == "A4"
+
+
+def test_create_org_errors_exit_non_zero_and_create_nothing(app, runner):
+    result = runner.invoke(args=["create-org", "--name", "Bad", "--kind", "authority", "--country", "Kenya",
+                                 "--oversees", "Nobody"])
+    assert result.exit_code == 1
+    assert "no organization named 'Nobody'" in result.output
+    result = runner.invoke(args=["create-org", "--name", "Bad", "--kind", "airline", "--country", "Kenya"])
+    assert result.exit_code == 1
+    assert "two-letter ISO country code" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) == 0
+
+
+def test_create_user_and_invite(app, runner, client, make_org):
+    make_org("Air Five")
+    result = runner.invoke(args=["create-user", "--email", "New.Person@Example.test", "--name", "New Person",
+                                 "--org", "Air Five", "--role", "learner", "--role", "manager",
+                                 "--job-function", "gate", "--base", "mba", "--employee-number", "A5-1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        person = db.session.scalar(sa.select(User).where(User.email == "new.person@example.test"))
+        assert person.roles == {Role.LEARNER, Role.MANAGER}
+        assert person.base == "MBA"
+        assert person.password_hash is None
+
+    result = runner.invoke(args=["invite", "--email", "new.person@example.test"])
+    assert result.exit_code == 0
+    link = re.search(r"http://training\.test(/welcome/\S+)", result.output)
+    assert link
+    response = submit(client, link.group(1), {"password": "chosen by the person", "confirm": "chosen by the person"})
+    assert response.status_code == 302
+    assert "Hello, New Person" in text(client.get("/"))
+
+
+def test_create_user_errors(app, runner, make_org):
+    make_org("Air Six")
+    result = runner.invoke(args=["create-user", "--email", "not-an-email", "--name", "X", "--org", "Air Six"])
+    assert result.exit_code == 1
+    assert "Enter a valid email address" in result.output
+    result = runner.invoke(args=["create-user", "--email", "x@example.test", "--name", "X", "--org", "Nowhere"])
+    assert result.exit_code == 1
+    assert "no organization named 'Nowhere'" in result.output
+    result = runner.invoke(args=["invite", "--email", "ghost@example.test"])
+    assert result.exit_code == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_seed_demo_is_idempotent_and_its_accounts_sign_in(app, runner, client):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0
+    assert DEMO_PASSWORD in first.output
+
+    def snapshot():
+        with app.app_context():
+            return (
+                db.session.scalar(sa.select(sa.func.count()).select_from(Organization)),
+                sorted(db.session.scalars(sa.select(User.email))),
+            )
+
+    orgs, emails = snapshot()
+    assert orgs == 4
+    assert len(emails) >= 40
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert "0 organization(s) and 0 person(s) added" in second.output
+    assert snapshot() == (orgs, emails)
+
+    with app.app_context():
+        authority = db.session.scalar(
+            sa.select(Organization).where(Organization.name == "Demo Civil Aviation Authority")
+        )
+        assert sorted(o.name for o in authority.overseen) == ["Demo Air", "Demo International Airport"]
+        functions = set(db.session.scalars(sa.select(User.job_function).distinct()))
+    assert {"cabin_crew", "flight_crew", "check_in", "gate", "ground_handling", "security"} <= functions
+
+    for account in DEMO_ACCOUNTS:
+        response = login(client, account.email, DEMO_PASSWORD)
+        assert response.status_code == 302, account.email
+        assert account.name in text(client.get("/"))
+        submit(client, "/logout", form_url="/")

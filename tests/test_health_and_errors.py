@@ -1,0 +1,60 @@
+"""Health check, error pages, and the rule that every route declares a permission."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app, text
+from training import _check_every_route_has_a_permission
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_reports_a_database_that_does_not_answer(tmp_path):
+    broken = make_app(f"sqlite:///{tmp_path / 'missing-dir' / 'nowhere.db'}")
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_healthz_on_an_unreachable_postgres():
+    broken = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    assert broken.test_client().get("/healthz").status_code == 503
+
+
+def test_404_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+    assert client.get("/no/such/page", headers={"Accept": "application/json"}).get_json()["error"] == "Page not found"
+
+
+def test_500_page_is_friendly_and_leaks_nothing(database_url):
+    app = make_app(database_url, TESTING=False)
+
+    @app.route("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    boom.permission = "public"
+    response = app.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    assert "Something went wrong" in text(response)
+    assert "secret internals" not in text(response)
+
+
+def test_a_route_without_a_permission_stops_the_app(database_url):
+    app = make_app(database_url)
+    app.add_url_rule("/forgotten", "forgotten", lambda: "oops")
+    with pytest.raises(RuntimeError, match="routes without @permission: forgotten"):
+        _check_every_route_has_a_permission(app)
+
+
+def test_every_registered_route_declares_a_permission(app):
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            assert getattr(view, "permission", None) is not None, endpoint
