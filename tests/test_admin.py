@@ -23,25 +23,32 @@ def _count(app, model) -> int:
 
 
 def test_create_and_edit_an_organization(app, client, admin):
-    response = submit(client, "/admin/organizations/new",
-                      {"name": "Sky Kenya", "kind": "airline", "country": "ke", "iata_code": "sk", "icao_code": ""})
+    response = submit(
+        client,
+        "/admin/organizations/new",
+        {"name": "Sky Kenya", "kind": "airline", "country": "ke", "iata_code": "sk", "icao_code": ""},
+    )
     assert response.status_code == 302
     with app.app_context():
         org = db.session.scalar(sa.select(Organization).where(Organization.name == "Sky Kenya"))
         assert (org.country, org.iata_code, org.icao_code) == ("KE", "SK", None)
         org_id = org.id
-    edit = submit(client, f"/admin/organizations/{org_id}",
-                  {"name": "Sky Kenya Airways", "kind": "airline", "country": "KE", "iata_code": "SK",
-                   "icao_code": "SKY"})
+    edit = submit(
+        client,
+        f"/admin/organizations/{org_id}",
+        {"name": "Sky Kenya Airways", "kind": "airline", "country": "KE", "iata_code": "SK", "icao_code": "SKY"},
+    )
     assert edit.status_code == 302
     assert "Sky Kenya Airways" in text(client.get("/admin/organizations"))
 
 
 def test_invalid_organization_shows_every_error_and_creates_nothing(app, client, admin):
     before = _count(app, Organization)
-    response = submit(client, "/admin/organizations/new",
-                      {"name": "Platform", "kind": "airline", "country": "Kenya", "iata_code": "TOOLONG",
-                       "icao_code": "x"})
+    response = submit(
+        client,
+        "/admin/organizations/new",
+        {"name": "Platform", "kind": "airline", "country": "Kenya", "iata_code": "TOOLONG", "icao_code": "x"},
+    )
     page = text(response)
     assert response.status_code == 200
     assert "Another organization already has this name." in page
@@ -59,31 +66,52 @@ def test_oversight_links(app, client, admin, make_org):
     page = text(client.get(f"/admin/organizations/{authority.id}"))
     assert "Organizations this authority oversees" in page
     assert "Authority Three" not in page.split("Oversight")[1]  # authorities are not offered
-    response = submit(client, f"/admin/organizations/{authority.id}/oversight",
-                      {"overseen": [str(airline.id), str(airport.id)]}, form_url=f"/admin/organizations/{authority.id}")
+    response = submit(
+        client,
+        f"/admin/organizations/{authority.id}/oversight",
+        {"overseen": [str(airline.id), str(airport.id)]},
+        form_url=f"/admin/organizations/{authority.id}",
+    )
     assert response.status_code == 302
     with app.app_context():
         names = [o.name for o in db.session.get(Organization, authority.id).overseen]
     assert names == ["Air Two", "Port Two"]
     # An authority cannot be overseen; the whole change is refused.
-    refused = submit(client, f"/admin/organizations/{authority.id}/oversight",
-                     {"overseen": [str(other_authority.id)]}, form_url=f"/admin/organizations/{authority.id}")
+    refused = submit(
+        client,
+        f"/admin/organizations/{authority.id}/oversight",
+        {"overseen": [str(other_authority.id)]},
+        form_url=f"/admin/organizations/{authority.id}",
+    )
     assert refused.status_code == 400
     with app.app_context():
         assert len(db.session.get(Organization, authority.id).overseen) == 2
     # An airline has no oversight form.
     assert "Organizations this authority oversees" not in text(client.get(f"/admin/organizations/{airline.id}"))
-    not_authority = submit(client, f"/admin/organizations/{airline.id}/oversight", {"overseen": [str(airport.id)]},
-                           form_url=f"/admin/organizations/{airline.id}")
+    not_authority = submit(
+        client,
+        f"/admin/organizations/{airline.id}/oversight",
+        {"overseen": [str(airport.id)]},
+        form_url=f"/admin/organizations/{airline.id}",
+    )
     assert not_authority.status_code == 404
 
 
 def test_create_edit_deactivate_and_reactivate_a_person(app, client, admin, make_org):
     airline = make_org("Air Three")
-    response = submit(client, "/admin/people/new", {
-        "full_name": "Zoë Müller", "email": "Zoe@Example.test", "organization_id": str(airline.id),
-        "job_function": "cabin_crew", "roles": ["learner", "manager"], "employee_number": "AT-77", "base": "nbo",
-    })
+    response = submit(
+        client,
+        "/admin/people/new",
+        {
+            "full_name": "Zoë Müller",
+            "email": "Zoe@Example.test",
+            "organization_id": str(airline.id),
+            "job_function": "cabin_crew",
+            "roles": ["learner", "manager"],
+            "employee_number": "AT-77",
+            "base": "nbo",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         person = db.session.scalar(sa.select(User).where(User.email == "zoe@example.test"))
@@ -92,19 +120,36 @@ def test_create_edit_deactivate_and_reactivate_a_person(app, client, admin, make
         person_id = person.id
 
     # Duplicate email and employee number are refused with messages; nothing changes.
-    dup = submit(client, "/admin/people/new", {
-        "full_name": "Someone Else", "email": "zoe@example.test", "organization_id": str(airline.id),
-        "job_function": "gate", "roles": ["learner"], "employee_number": "AT-77",
-    })
+    dup = submit(
+        client,
+        "/admin/people/new",
+        {
+            "full_name": "Someone Else",
+            "email": "zoe@example.test",
+            "organization_id": str(airline.id),
+            "job_function": "gate",
+            "roles": ["learner"],
+            "employee_number": "AT-77",
+        },
+    )
     assert "Another person already uses this email address." in text(dup)
     assert "Another person in this organization has this employee number." in text(dup)
     assert _count(app, User) == 2
 
     # Edit roles.
-    submit(client, f"/admin/people/{person_id}", {
-        "full_name": "Zoë Müller", "email": "zoe@example.test", "organization_id": str(airline.id),
-        "job_function": "gate", "roles": ["learner"], "employee_number": "AT-77", "base": "MBA",
-    })
+    submit(
+        client,
+        f"/admin/people/{person_id}",
+        {
+            "full_name": "Zoë Müller",
+            "email": "zoe@example.test",
+            "organization_id": str(airline.id),
+            "job_function": "gate",
+            "roles": ["learner"],
+            "employee_number": "AT-77",
+            "base": "MBA",
+        },
+    )
     with app.app_context():
         person = db.session.get(User, person_id)
         assert person.roles == {Role.LEARNER}
@@ -141,10 +186,17 @@ def test_admin_cannot_deactivate_self_or_drop_own_admin_role(app, client, admin)
     assert "You cannot deactivate your own account." in text(response)
     with app.app_context():
         platform_id = db.session.get(User, admin.id).organization_id
-    response = submit(client, f"/admin/people/{admin.id}", {
-        "full_name": "Adam Admin", "email": admin.email, "organization_id": str(platform_id),
-        "job_function": "other", "roles": ["learner"],
-    })
+    response = submit(
+        client,
+        f"/admin/people/{admin.id}",
+        {
+            "full_name": "Adam Admin",
+            "email": admin.email,
+            "organization_id": str(platform_id),
+            "job_function": "other",
+            "roles": ["learner"],
+        },
+    )
     assert "You cannot remove your own admin role." in text(response)
     with app.app_context():
         person = db.session.get(User, admin.id)
@@ -171,8 +223,16 @@ def test_people_list_search_and_pagination(app, client, admin, make_org, make_us
 def test_forms_without_csrf_change_nothing(app, client, admin, make_org):
     org = make_org("Untouched Air")
     before = _count(app, Organization)
-    assert client.post("/admin/organizations/new", data={"name": "X", "kind": "airline", "country": "KE"}).status_code == 400
-    assert client.post(f"/admin/organizations/{org.id}", data={"name": "Y", "kind": "airline", "country": "KE"}).status_code == 400
+    assert (
+        client.post("/admin/organizations/new", data={"name": "X", "kind": "airline", "country": "KE"}).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/admin/organizations/{org.id}", data={"name": "Y", "kind": "airline", "country": "KE"}
+        ).status_code
+        == 400
+    )
     assert _count(app, Organization) == before
     with app.app_context():
         assert db.session.get(Organization, org.id).name == "Untouched Air"

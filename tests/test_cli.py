@@ -22,10 +22,25 @@ def test_every_command_has_help(runner, command):
 
 
 def test_create_org_with_oversight(app, runner):
-    assert runner.invoke(args=["create-org", "--name", "Air Four", "--kind", "airline", "--country", "ke",
-                               "--iata", "a4"]).exit_code == 0
-    result = runner.invoke(args=["create-org", "--name", "Authority Four", "--kind", "authority", "--country", "KE",
-                                 "--oversees", "Air Four"])
+    assert (
+        runner.invoke(
+            args=["create-org", "--name", "Air Four", "--kind", "airline", "--country", "ke", "--iata", "a4"]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        args=[
+            "create-org",
+            "--name",
+            "Authority Four",
+            "--kind",
+            "authority",
+            "--country",
+            "KE",
+            "--oversees",
+            "Air Four",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         authority = db.session.scalar(sa.select(Organization).where(Organization.name == "Authority Four"))
@@ -34,8 +49,9 @@ def test_create_org_with_oversight(app, runner):
 
 
 def test_create_org_errors_exit_non_zero_and_create_nothing(app, runner):
-    result = runner.invoke(args=["create-org", "--name", "Bad", "--kind", "authority", "--country", "Kenya",
-                                 "--oversees", "Nobody"])
+    result = runner.invoke(
+        args=["create-org", "--name", "Bad", "--kind", "authority", "--country", "Kenya", "--oversees", "Nobody"]
+    )
     assert result.exit_code == 1
     assert "no organization named 'Nobody'" in result.output
     result = runner.invoke(args=["create-org", "--name", "Bad", "--kind", "airline", "--country", "Kenya"])
@@ -47,9 +63,27 @@ def test_create_org_errors_exit_non_zero_and_create_nothing(app, runner):
 
 def test_create_user_and_invite(app, runner, client, make_org):
     make_org("Air Five")
-    result = runner.invoke(args=["create-user", "--email", "New.Person@Example.test", "--name", "New Person",
-                                 "--org", "Air Five", "--role", "learner", "--role", "manager",
-                                 "--job-function", "gate", "--base", "mba", "--employee-number", "A5-1"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "New.Person@Example.test",
+            "--name",
+            "New Person",
+            "--org",
+            "Air Five",
+            "--role",
+            "learner",
+            "--role",
+            "manager",
+            "--job-function",
+            "gate",
+            "--base",
+            "mba",
+            "--employee-number",
+            "A5-1",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         person = db.session.scalar(sa.select(User).where(User.email == "new.person@example.test"))

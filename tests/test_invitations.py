@@ -56,8 +56,9 @@ def test_expired_link_is_refused(app, client, make_org, make_user):
         token.expires_at = token.created_at - timedelta(seconds=1)
         db.session.commit()
     assert client.get(path).status_code == 404
-    posted = submit(client, path, {"password": "my own long passphrase", "confirm": "my own long passphrase"},
-                    form_url="/login")
+    posted = submit(
+        client, path, {"password": "my own long passphrase", "confirm": "my own long passphrase"}, form_url="/login"
+    )
     assert posted.status_code == 404
     with app.app_context():
         assert db.session.get(User, newcomer.id).password_hash is None
@@ -102,8 +103,9 @@ def test_no_link_for_a_deactivated_person(client, make_org, make_user):
     admin = make_user(make_org(kind=OrgKind.OTHER), Role.ADMIN)
     gone = make_user(make_org(), password=None, active=False)
     login(client, admin.email)
-    response = submit(client, f"/admin/people/{gone.id}/invitation", form_url=f"/admin/people/{gone.id}",
-                      follow_redirects=True)
+    response = submit(
+        client, f"/admin/people/{gone.id}/invitation", form_url=f"/admin/people/{gone.id}", follow_redirects=True
+    )
     assert "This account is deactivated" in text(response)
     assert "/welcome/" not in text(response)
 

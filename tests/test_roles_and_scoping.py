@@ -39,7 +39,11 @@ def world(make_org, make_user):
 @pytest.mark.parametrize(
     ("who", "shown", "hidden"),
     [
-        ("learner", ["Your training", "Your certificates"], ["Open the staff list", "Organizations you oversee", "Platform"]),
+        (
+            "learner",
+            ["Your training", "Your certificates"],
+            ["Open the staff list", "Organizations you oversee", "Platform"],
+        ),
         ("manager", ["Your training", "Air One: staff", "Open the staff list"], ["Organizations you oversee"]),
         ("auditor", ["Organizations you oversee", "Air One", "Port One"], ["Your training", "Air Elsewhere"]),
         ("admin", ["Platform", "Add an organization"], ["Your training", "Organizations you oversee"]),

@@ -5,6 +5,7 @@ Safe to run twice: what exists is left as it is, what is missing is added.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -111,7 +112,9 @@ class SeedReport:
 
 
 def _slug(name: str) -> str:
-    ascii_name = name.split("(")[0].encode("ascii", "ignore").decode()
+    """ "José Álvarez" -> "jose.alvarez"; a part in brackets (a name in another script) is left out."""
+    decomposed = unicodedata.normalize("NFKD", name.split("(")[0])
+    ascii_name = decomposed.encode("ascii", "ignore").decode()
     return ".".join(part.lower() for part in ascii_name.replace("-", " ").split())
 
 

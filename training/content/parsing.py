@@ -1,0 +1,124 @@
+"""Parsing YAML and Markdown front matter while keeping the line of every key and list item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+
+
+class LineMap(dict):
+    """A YAML mapping that remembers its own line, each key's line and any key written twice."""
+
+    line: int
+    key_lines: dict[Any, int]
+    duplicates: list[tuple[Any, int]]
+
+
+class LineList(list):
+    """A YAML sequence that remembers its own line and each item's line."""
+
+    line: int
+    item_lines: list[int]
+
+
+class ParseError(Exception):
+    """A file that cannot be parsed; ``line`` is 1-based where known."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, building LineMap and LineList with lines counted from ``first_line``."""
+
+    def __init__(self, stream: str, first_line: int):
+        super().__init__(stream)
+        self.first_line = first_line
+
+    def line_of(self, node: yaml.Node) -> int:
+        return node.start_mark.line + self.first_line
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineMap]:
+    loader.flatten_mapping(node)
+    data = LineMap()
+    data.line, data.key_lines, data.duplicates = loader.line_of(node), {}, []
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise ConstructorError(
+                "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+            ) from None
+        if key in data:
+            data.duplicates.append((key, loader.line_of(key_node)))
+        else:
+            data.key_lines[key] = loader.line_of(key_node)
+        data[key] = loader.construct_object(value_node, deep=True)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
+    data = LineList()
+    data.line, data.item_lines = loader.line_of(node), []
+    yield data
+    for item in node.value:
+        data.item_lines.append(loader.line_of(item))
+        data.append(loader.construct_object(item, deep=True))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def load_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse one YAML document (safely); ``first_line`` is the file line the text starts on."""
+    loader = _Loader(text, first_line)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        detail = error.problem or "cannot be read"
+        if error.context:
+            detail = f"{detail} ({error.context})"
+        raise ParseError(
+            f"not valid YAML: {detail}. Check the indentation, and quote text that contains ': ' or starts "
+            "with a special character",
+            mark.line + first_line if mark else None,
+        ) from None
+    except yaml.YAMLError as error:
+        raise ParseError(f"not valid YAML: {error}", None) from None
+    finally:
+        loader.dispose()
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A Markdown file split into its YAML front matter and its body."""
+
+    yaml: str
+    yaml_line: int  # the file line the YAML starts on
+    body: str
+    body_line: int  # the file line the body starts on
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split ``---`` front matter from the Markdown after it; raises ParseError when there is none."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        raise ParseError(
+            "a module file must start with YAML front matter: a line '---', the fields, then another '---' "
+            "line, then the module text (see modules/README.md)",
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return FrontMatter("".join(lines[1:index]), 2, "".join(lines[index + 1 :]), index + 2)
+    raise ParseError("the front matter that starts on line 1 is never closed: add a line '---' after it", 1)
