@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from tests.conftest import login, submit, text
 from training.extensions import db
-from training.models import AccessToken, OrgKind, Role, User
+from training.models import AccessToken, OrgKind, Role, TokenPurpose, User
+from training.services.accounts import _serializer
 
 LINK = re.compile(r'value="(http://training\.test/welcome/[^"]+)"')
 
@@ -92,9 +93,6 @@ def test_tampered_or_foreign_links_are_refused(app, client, make_org, make_user)
     token = path.rsplit("/", 1)[1]
     assert client.get("/welcome/" + token[:-2] + ("AA" if not token.endswith("AA") else "BB")).status_code == 404
     assert client.get("/welcome/not-a-token").status_code == 404
-    from training.services.accounts import _serializer
-    from training.models import TokenPurpose
-
     forged = _serializer("some other key", TokenPurpose.INVITATION).dumps("guess")
     assert client.get("/welcome/" + forged).status_code == 404
 

@@ -81,10 +81,12 @@ def _register_blueprints(app: Flask) -> None:
     from training.admin import bp as admin_bp
     from training.auth import bp as auth_bp
     from training.home import bp as home_bp
+    from training.learn import bp as learn_bp
     from training.manage import bp as manage_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

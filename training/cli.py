@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -138,6 +140,40 @@ def seed_demo() -> None:
         click.echo(f"  {account.email:<28} {', '.join(r.value for r in account.roles)}  ({account.org})")
 
 
+@click.command("load-content")
+@click.option("--check", is_flag=True, help="Only validate the files; change nothing.")
+@with_appcontext
+def load_content(check: bool) -> None:
+    """Validate and load the courses in modules/ and the question banks in quizzes/.
+
+    Every problem is listed with its file, line and field; any problem means nothing is loaded.
+    Loading the same files again changes nothing; a changed course becomes a new version.
+    """
+    from flask import current_app
+
+    from training.services import content_loader
+
+    root = Path(current_app.config["CONTENT_DIR"])
+    report = content_loader.check_content(root) if check else content_loader.load_content(root)
+    if report.problems:
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(report.problems)} problem(s) found; nothing was loaded.", err=True)
+        raise SystemExit(1)
+    if check:
+        click.echo(f"content is valid: {len(report.unchanged)} course(s)")
+        return
+    for label, slugs in (
+        ("added", report.added),
+        ("new version", report.new_versions),
+        ("restored", report.restored),
+        ("retired", report.retired),
+        ("unchanged", report.unchanged),
+    ):
+        if slugs:
+            click.echo(f"{label}: {', '.join(slugs)}")
+
+
 def register(app: Flask) -> None:
-    for command in (create_org, create_user, invite, seed_demo):
+    for command in (create_org, create_user, invite, seed_demo, load_content):
         app.cli.add_command(command)

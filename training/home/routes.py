@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from training.extensions import csrf, db, limiter
 from training.home import bp
 from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
-from training.services import overview
+from training.services import overview, progress
 
 
 @bp.route("/")
@@ -20,6 +20,8 @@ def index():
         "admin": can(current_user, Ability.ADMINISTER),
     }
     context: dict[str, object] = {"panels": panels}
+    if panels["learn"]:
+        context["standings"] = [s for s in progress.standings(current_user) if s.required or s.status != "not_started"]
     if panels["manage"]:
         context["org_summary"] = overview.staff_summary(current_user.organization_id)
     if panels["audit"]:

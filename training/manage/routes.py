@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training import person_actions
 from training.extensions import db
 from training.forms import ConfirmForm
 from training.manage import bp
-from training.models import JobFunction, User
+from training.manage.forms import ContactForm
+from training.models import JobFunction, ReportingContact, User
 from training.policy import Ability, get_managed_person_or_404, permission
-from training.services import directory
-from training.views import DEFAULT_PAGE_SIZE, page_number
+from training.services import contacts, directory
+from training.services.errors import ServiceError
+from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
 
 @bp.route("/staff")
@@ -65,3 +67,69 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     member = get_managed_person_or_404(current_user, user_id)
     return person_actions.reactivate(member, url_for("manage.person", user_id=member.id))
+
+
+# --- reporting contacts -----------------------------------------------------------------
+
+
+def _contact_fields(form: ContactForm) -> contacts.ContactFields:
+    return contacts.ContactFields(
+        name=form.name.data or "",
+        channel=form.channel.data or "",
+        value=form.value.data or "",
+        when_to_use=form.when_to_use.data or "",
+    )
+
+
+def _own_contact_or_404(contact_id: int) -> ReportingContact:
+    contact = contacts.get_contact_or_none(current_user.organization_id, contact_id)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+@bp.route("/contacts", methods=["GET", "POST"], endpoint="contacts")
+@permission(Ability.MANAGE_ORG)
+def contacts_page():
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            contacts.add_contact(current_user.organization_id, _contact_fields(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash("Contact added. Your staff see it in the \u201chow to report\u201d module.", "success")
+            return redirect(url_for("manage.contacts"))
+    return render_template(
+        "manage/contacts.html", contacts=contacts.contacts_of(current_user.organization_id), form=form
+    )
+
+
+@bp.route("/contacts/<int:contact_id>", methods=["GET", "POST"])
+@permission(Ability.MANAGE_ORG)
+def contact_edit(contact_id: int):
+    contact = _own_contact_or_404(contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        try:
+            contacts.update_contact(contact, _contact_fields(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash("Contact saved.", "success")
+            return redirect(url_for("manage.contacts"))
+    return render_template("manage/contact_edit.html", contact=contact, form=form)
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+@permission(Ability.MANAGE_ORG)
+def contact_delete(contact_id: int):
+    contact = _own_contact_or_404(contact_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        contacts.delete_contact(contact)
+        flash("Contact removed.", "success")
+        return redirect(url_for("manage.contacts"))
+    return render_template("manage/contact_delete.html", contact=contact, form=form)

@@ -1,5 +1,8 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 
+from training.models.contact import ReportingContact
+from training.models.course import Course, CourseVersion, Module, Question
+from training.models.learning import Attempt, ModuleCompletion
 from training.models.org import ORG_KIND_LABELS, Organization, OrgKind, oversight
 from training.models.token import AccessToken, TokenPurpose
 from training.models.types import UTCDateTime, utcnow
@@ -13,6 +16,13 @@ from training.models.user import (
 )
 
 __all__ = [
+    "Attempt",
+    "Course",
+    "CourseVersion",
+    "Module",
+    "ModuleCompletion",
+    "Question",
+    "ReportingContact",
     "JOB_FUNCTION_LABELS",
     "ORG_KIND_LABELS",
     "AccessToken",

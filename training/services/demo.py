@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import JobFunction, Organization, OrgKind, Role, User
+from training.models import JobFunction, Organization, OrgKind, ReportingContact, Role, User
 from training.services import passwords
 
 DEMO_PASSWORD = "blue-heart-demo-2026"  # noqa: S105 — printed by the seed and shown in the README; demo only
@@ -172,5 +172,44 @@ def seed_demo() -> SeedReport:
             person.set_roles([Role.LEARNER])
             db.session.add(person)
             people_added += 1
+    db.session.flush()
+    _seed_contacts(orgs[AIRLINE])
     db.session.commit()
     return SeedReport(orgs_added, people_added, DEMO_PASSWORD)
+
+
+# Plainly fictional, labelled examples: real numbers are entered by each organization's manager.
+_AIRLINE_CONTACTS = [
+    (
+        "Demo Air Security Operations Centre (example)",
+        "phone",
+        "+254 000 000 000 (example number)",
+        "Suspected trafficking at check-in, the gate or on arrival, at any hour.",
+    ),
+    (
+        "Flight crew in flight",
+        "in_person",
+        "Senior cabin crew member, then the pilot-in-command",
+        "On board: the flight deck reports ahead by the operator's procedure.",
+    ),
+    (
+        "Demo Air safeguarding desk (example)",
+        "email",
+        "safeguarding@demo-air.test",
+        "Written follow-up after you have reported, within 24 hours.",
+    ),
+]
+
+
+def _seed_contacts(airline: Organization) -> None:
+    has_any = db.session.scalar(
+        sa.select(ReportingContact.id).where(ReportingContact.organization_id == airline.id).limit(1)
+    )
+    if has_any is not None:
+        return
+    for position, (name, channel, value, when) in enumerate(_AIRLINE_CONTACTS, start=1):
+        db.session.add(
+            ReportingContact(
+                organization_id=airline.id, position=position, name=name, channel=channel, value=value, when_to_use=when
+            )
+        )

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
+from wtforms.validators import InputRequired
+
+from training.forms import choices
+
+
+class CheckForm(FlaskForm):
+    """A module's "check yourself" question (ungraded, instant feedback, no JavaScript needed)."""
+
+    answer = RadioField("Your answer", validators=[InputRequired("Choose an answer.")])
+    submit = SubmitField("Check my answer")
+
+    @classmethod
+    def for_check(cls, check: dict, formdata: object = None) -> CheckForm:
+        form = cls(formdata=formdata) if formdata is not None else cls()
+        form.answer.choices = choices((o["id"], o["text"]) for o in check["options"])
+        return form

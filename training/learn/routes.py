@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from training.extensions import db
+from training.forms import ConfirmForm
+from training.learn import bp
+from training.learn.forms import CheckForm
+from training.models import Attempt, Course, Module
+from training.policy import Ability, permission
+from training.services import catalogue, contacts, progress, quiz
+from training.services.markdown import REPORTING_CONTACTS_MARK
+
+
+def _course_or_404(slug: str) -> Course:
+    course = catalogue.published_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _module_or_404(course: Course, module_slug: str) -> Module:
+    module = course.current_version.module(module_slug)  # type: ignore[union-attr]
+    if module is None:
+        abort(404)
+    return module
+
+
+def _own_attempt_or_404(attempt_id: int) -> Attempt:
+    """Attempts are private: someone else's attempt is not found."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.route("/courses")
+@permission(Ability.LEARN)
+def courses():
+    return render_template("learn/courses.html", standings=progress.standings(current_user))
+
+
+@bp.route("/courses/<slug>")
+@permission(Ability.LEARN)
+def course(slug: str):
+    found = _course_or_404(slug)
+    standing = progress.standing_for(current_user, found)
+    return render_template(
+        "learn/course.html",
+        course=found,
+        standing=standing,
+        gate=quiz.gate(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found),
+        attempts=quiz.attempts_of(current_user, found),
+    )
+
+
+def _module_page(course: Course, module: Module, check_form: CheckForm, feedback: dict | None = None, status=200):
+    version = course.current_version
+    modules = version.modules  # type: ignore[union-attr]
+    index = modules.index(module)
+    body = module.body_html
+    if REPORTING_CONTACTS_MARK in body:
+        listing = render_template("learn/_contacts.html", contacts=contacts.contacts_of(current_user.organization_id))
+        body = body.replace(REPORTING_CONTACTS_MARK, listing)
+    return render_template(
+        "learn/module.html",
+        course=course,
+        module=module,
+        body=Markup(body),  # noqa: S704 — sanitized with nh3 when the content was loaded
+        position=index + 1,
+        previous=modules[index - 1] if index > 0 else None,
+        following=modules[index + 1] if index + 1 < len(modules) else None,
+        completed=module.slug in progress.completed_modules(current_user.id, course.id),
+        check_form=check_form,
+        feedback=feedback,
+        complete_form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>")
+@permission(Ability.LEARN)
+def module(slug: str, module_slug: str):
+    found = _course_or_404(slug)
+    item = _module_or_404(found, module_slug)
+    return _module_page(found, item, CheckForm.for_check(item.check))
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/check", methods=["POST"])
+@permission(Ability.LEARN)
+def check(slug: str, module_slug: str):
+    found = _course_or_404(slug)
+    item = _module_or_404(found, module_slug)
+    form = CheckForm.for_check(item.check, formdata=request.form)
+    if not form.validate_on_submit():
+        return _module_page(found, item, form, status=400)
+    chosen = next(o for o in item.check["options"] if o["id"] == form.answer.data)
+    feedback = {"right": chosen["id"] == item.check["correct"], "text": chosen["feedback"]}
+    return _module_page(found, item, form, feedback)
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/complete", methods=["POST"])
+@permission(Ability.LEARN)
+def complete(slug: str, module_slug: str):
+    found = _course_or_404(slug)
+    item = _module_or_404(found, module_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    progress.mark_complete(current_user, found, item.slug)
+    standing = progress.standing_for(current_user, found)
+    following = standing.next_module_slug()
+    if following:
+        return redirect(url_for("learn.module", slug=slug, module_slug=following))
+    flash("Every module is complete. The final quiz is open.", "success")
+    return redirect(url_for("learn.quiz_landing", slug=slug))
+
+
+@bp.route("/courses/<slug>/quiz")
+@permission(Ability.LEARN)
+def quiz_landing(slug: str):
+    found = _course_or_404(slug)
+    return render_template(
+        "learn/quiz.html",
+        course=found,
+        version=found.current_version,
+        gate=quiz.gate(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/courses/<slug>/quiz/start", methods=["POST"])
+@permission(Ability.LEARN)
+def quiz_start(slug: str):
+    found = _course_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    existing = quiz.open_attempt(current_user, found)
+    if existing is not None:
+        return redirect(url_for("learn.attempt", attempt_id=existing.id))
+    gate = quiz.gate(current_user, found)
+    if not gate.open:
+        flash(gate.reason, "error")
+        return redirect(url_for("learn.quiz_landing", slug=slug))
+    attempt = quiz.start_attempt(current_user, found)
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@permission(Ability.LEARN)
+def attempt(attempt_id: int):
+    item = _own_attempt_or_404(attempt_id)
+    if item.is_open and request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        answers = {key[2:]: request.form.getlist(key) for key in request.form if key.startswith("q-")}
+        if not quiz.submit(item, answers):
+            flash("This attempt was already submitted; it was graded once.", "info")
+        return redirect(url_for("learn.attempt", attempt_id=item.id))
+    if item.is_open:
+        if quiz.open_attempt(current_user, item.course) is None:  # its time ran out: closed now
+            db.session.refresh(item)
+        else:
+            return render_template(
+                "learn/attempt.html", attempt=item, questions=quiz.questions_of(item), form=ConfirmForm()
+            )
+    elif request.method == "POST":
+        flash("This attempt was already submitted; it was graded once.", "info")
+        return redirect(url_for("learn.attempt", attempt_id=item.id))
+    return render_template("learn/result.html", attempt=item, questions=quiz.questions_of(item))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from training.forms import choices
+from training.services.contacts import CHANNELS
+
+
+class ContactForm(FlaskForm):
+    name = StringField(
+        "Who",
+        description="A role, e.g. Duty security manager or Airport police desk.",
+        validators=[DataRequired("Say who this is."), Length(max=160)],
+    )
+    channel = SelectField("How to reach them", choices=choices(CHANNELS.items()))
+    value = StringField(
+        "Number, radio channel or address", validators=[DataRequired("Give the number or address."), Length(max=200)]
+    )
+    when_to_use = StringField(
+        "When to use it",
+        description="e.g. Suspected trafficking on the ground, at any hour.",
+        validators=[DataRequired("Say when to use this contact."), Length(max=300)],
+    )
+    submit = SubmitField("Save contact")

@@ -1,0 +1,88 @@
+"""An organization's reporting contacts: who to call, how, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import ReportingContact
+from training.services.errors import ServiceError
+
+CHANNELS = {"phone": "Phone", "radio": "Radio", "email": "Email", "in_person": "In person", "other": "Other"}
+MAX_CONTACTS = 20
+
+
+@dataclass
+class ContactFields:
+    name: str
+    channel: str
+    value: str
+    when_to_use: str
+
+
+def contacts_of(org_id: int) -> list[ReportingContact]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportingContact)
+            .where(ReportingContact.organization_id == org_id)
+            .order_by(ReportingContact.position, ReportingContact.id)
+        )
+    )
+
+
+def _clean(fields: ContactFields) -> dict[str, str]:
+    errors = {}
+    values = {
+        "name": " ".join(fields.name.split()),
+        "channel": fields.channel,
+        "value": fields.value.strip(),
+        "when_to_use": " ".join(fields.when_to_use.split()),
+    }
+    if not values["name"]:
+        errors["name"] = "Say who this is, e.g. Duty security manager."
+    elif len(values["name"]) > 160:
+        errors["name"] = "Use at most 160 characters."
+    if values["channel"] not in CHANNELS:
+        errors["channel"] = "Choose how to reach them."
+    if not values["value"]:
+        errors["value"] = "Give the number, radio channel or address."
+    elif len(values["value"]) > 200:
+        errors["value"] = "Use at most 200 characters."
+    if not values["when_to_use"]:
+        errors["when_to_use"] = "Say when staff should use this contact."
+    elif len(values["when_to_use"]) > 300:
+        errors["when_to_use"] = "Use at most 300 characters."
+    if errors:
+        raise ServiceError(errors)
+    return values
+
+
+def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:
+    values = _clean(fields)
+    existing = contacts_of(org_id)
+    if len(existing) >= MAX_CONTACTS:
+        raise ServiceError(f"An organization can list at most {MAX_CONTACTS} contacts.")
+    contact = ReportingContact(organization_id=org_id, position=len(existing) + 1, **values)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def update_contact(contact: ReportingContact, fields: ContactFields) -> None:
+    for key, value in _clean(fields).items():
+        setattr(contact, key, value)
+    db.session.commit()
+
+
+def delete_contact(contact: ReportingContact) -> None:
+    db.session.delete(contact)
+    db.session.commit()
+
+
+def get_contact_or_none(org_id: int, contact_id: int) -> ReportingContact | None:
+    """A contact of this organization only: another organization's id is simply not found."""
+    return db.session.scalar(
+        sa.select(ReportingContact).where(ReportingContact.id == contact_id, ReportingContact.organization_id == org_id)
+    )

@@ -1,0 +1,152 @@
+"""Loading the validated content files into the database.
+
+All or nothing: any problem in any file means nothing is written. Loading the same files twice
+changes nothing; a course whose files changed gets a new version; a course gone from disk is
+retired (never deleted), and comes back if its folder returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from training.content.spec import CourseSpec, Problem
+from training.content.validate import read_content
+from training.extensions import db
+from training.models import Course, CourseVersion, Module, Question, utcnow
+from training.services import markdown
+
+
+@dataclass
+class LoadReport:
+    problems: list[Problem] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # new courses
+    new_versions: list[str] = field(default_factory=list)  # changed courses
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_content(root: Path) -> LoadReport:
+    """Validate only."""
+    bundle, problems = read_content(root)
+    report = LoadReport(problems=problems)
+    if bundle is not None:
+        report.unchanged = [c.slug for c in bundle.courses]
+    return report
+
+
+def load_content(root: Path) -> LoadReport:
+    bundle, problems = read_content(root)
+    if bundle is None or problems:
+        return LoadReport(problems=problems)
+    report = LoadReport()
+    try:
+        on_disk = set()
+        for spec in bundle.courses:
+            on_disk.add(spec.slug)
+            _sync_course(spec, report)
+        now = utcnow()
+        for course in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None))):
+            if course.slug not in on_disk:
+                course.retired_at = now
+                report.retired.append(course.slug)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
+    course = db.session.scalar(sa.select(Course).where(Course.slug == spec.slug))
+    if course is None:
+        course = Course(slug=spec.slug)
+        db.session.add(course)
+        db.session.flush()
+        report.added.append(spec.slug)
+    elif course.retired_at is not None:
+        course.retired_at = None
+        report.restored.append(spec.slug)
+
+    current = course.current_version
+    if current is not None and current.content_hash == spec.content_hash:
+        if spec.slug not in report.restored:
+            report.unchanged.append(spec.slug)
+        return
+    # An older version with the same files (content reverted) is reused, not duplicated.
+    version = db.session.scalar(
+        sa.select(CourseVersion).where(
+            CourseVersion.course_id == course.id, CourseVersion.content_hash == spec.content_hash
+        )
+    )
+    if version is None:
+        version = _new_version(course, spec)
+    course.current_version_id = version.id
+    if spec.slug not in report.added:
+        report.new_versions.append(spec.slug)
+
+
+def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
+    quiz = spec.quiz
+    version = CourseVersion(
+        course_id=course.id,
+        content_hash=spec.content_hash,
+        version_label=spec.version,
+        title=spec.title,
+        summary=spec.summary,
+        required_for=list(spec.required_for),
+        valid_months=spec.valid_months,
+        estimated_minutes=spec.estimated_minutes,
+        renews_slug=spec.renews,
+        quiz_slug=quiz.slug,
+        quiz_title=quiz.title,
+        pass_mark=quiz.pass_mark,
+        questions_per_attempt=quiz.questions_per_attempt,
+        time_limit_minutes=quiz.time_limit_minutes,
+        attempts_per_24h=quiz.attempts_per_24h,
+        cooldown_minutes=quiz.cooldown_minutes,
+        quiz_sources=quiz.source_titles(),
+    )
+    for position, module in enumerate(spec.modules, start=1):
+        version.modules.append(
+            Module(
+                position=position,
+                slug=module.slug,
+                title=module.title,
+                estimated_minutes=module.estimated_minutes,
+                objectives=list(module.objectives),
+                sources=[{"key": s.key, "title": s.title} for s in module.sources],
+                body_html=markdown.render(module.body),
+                check={
+                    "prompt": module.check.prompt,
+                    "options": [{"id": o.id, "text": o.text, "feedback": o.feedback} for o in module.check.options],
+                    "correct": module.check.correct,
+                },
+            )
+        )
+    db.session.add(version)
+    db.session.flush()
+    db.session.add_all(
+        Question(
+            course_version_id=version.id,
+            qid=q.id,
+            type=q.type,
+            module_slug=q.module,
+            scenario=q.scenario,
+            prompt=q.prompt,
+            options=[{"id": o.id, "text": o.text} for o in q.options],
+            correct=list(q.correct),
+            explanation=q.explanation,
+            sources=list(q.sources),
+        )
+        for q in quiz.questions
+    )
+    db.session.flush()
+    return version

@@ -1,0 +1,180 @@
+"""Final quiz attempts: opening rules, drawing questions, and grading once, on the server."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import Attempt, Course, Question, User, utcnow
+from training.services import certification, grading
+from training.services.progress import completed_modules
+
+# Answers that arrive this long after the deadline (slow networks) are still accepted.
+SUBMIT_GRACE = timedelta(seconds=60)
+_random = secrets.SystemRandom()
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether a new attempt may start now, and if not, why and when."""
+
+    open: bool
+    reason: str = ""
+    opens_at: datetime | None = None
+
+
+def open_attempt(user: User, course: Course) -> Attempt | None:
+    """The person's unfinished attempt at this course that is still within its time, if any."""
+    attempt = db.session.scalar(
+        sa.select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.started_at.desc())
+        .limit(1)
+    )
+    if attempt is not None and utcnow() > attempt.deadline_at + SUBMIT_GRACE:
+        close_timed_out(attempt)
+        return None
+    return attempt
+
+
+def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
+    now = now or utcnow()
+    version = course.current_version
+    assert version is not None
+    done = completed_modules(user.id, course.id)
+    missing = [m for m in version.modules if m.slug not in done]
+    if missing:
+        return Gate(False, f"Complete every module first: {len(missing)} of {len(version.modules)} still to do.")
+    recent = list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(
+                Attempt.user_id == user.id,
+                Attempt.course_id == course.id,
+                Attempt.started_at > now - timedelta(hours=24),
+            )
+            .order_by(Attempt.started_at)
+        )
+    )
+    if len(recent) >= version.attempts_per_24h:
+        opens_at = recent[len(recent) - version.attempts_per_24h].started_at + timedelta(hours=24)
+        return Gate(False, f"You have used all {version.attempts_per_24h} attempts allowed in 24 hours.", opens_at)
+    last = recent[-1] if recent else None
+    if last is not None and last.passed is False and version.cooldown_minutes:
+        opens_at = (last.submitted_at or last.deadline_at) + timedelta(minutes=version.cooldown_minutes)
+        if opens_at > now:
+            return Gate(False, "Take a short break to review the modules before trying again.", opens_at)
+    return Gate(True)
+
+
+def start_attempt(user: User, course: Course) -> Attempt:
+    """Open a new attempt: draw the questions at random and shuffle their options."""
+    version = course.current_version
+    assert version is not None
+    bank = list(db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id)))
+    chosen = _random.sample(bank, min(version.questions_per_attempt, len(bank)))
+    drawn = []
+    for question in chosen:
+        option_ids = [o["id"] for o in question.options]
+        if question.type != "true_false":  # True stays before False
+            _random.shuffle(option_ids)
+        drawn.append({"qid": question.qid, "options": option_ids})
+    now = utcnow()
+    attempt = Attempt(
+        user_id=user.id,
+        course_id=course.id,
+        course_version_id=version.id,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=version.time_limit_minutes),
+        drawn=drawn,
+        question_count=len(drawn),
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def questions_of(attempt: Attempt) -> list[tuple[Question, list[dict[str, str]]]]:
+    """The attempt's questions in the order drawn, each with its options in the order shown."""
+    qids = [d["qid"] for d in attempt.drawn]
+    by_qid = {
+        q.qid: q
+        for q in db.session.scalars(
+            sa.select(Question).where(Question.course_version_id == attempt.course_version_id, Question.qid.in_(qids))
+        )
+    }
+    result = []
+    for entry in attempt.drawn:
+        question = by_qid[entry["qid"]]
+        options = {o["id"]: o for o in question.options}
+        result.append((question, [options[oid] for oid in entry["options"]]))
+    return result
+
+
+def _claim(attempt: Attempt, now: datetime) -> bool:
+    """Mark the attempt submitted, unless another request already did (guarded UPDATE)."""
+    claimed = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
+
+
+def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None) -> bool:
+    """Grade an attempt once. Returns False when it had already been submitted (nothing changes).
+
+    Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
+    """
+    now = now or utcnow()
+    if not _claim(attempt, now):
+        db.session.rollback()
+        return False
+    late = now > attempt.deadline_at + SUBMIT_GRACE
+    drawn = questions_of(attempt)
+    allowed = {q.qid: {o["id"] for o in options} for q, options in drawn}
+    kept = (
+        {} if late else {qid: sorted(set(choice) & allowed[qid]) for qid, choice in answers.items() if qid in allowed}
+    )
+    correct = sum(1 for q, _ in drawn if grading.is_correct(q.type, q.correct, kept.get(q.qid, [])))
+    version = attempt.course_version
+    _record(attempt, now, kept, correct, timed_out=late)
+    attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
+    if attempt.passed:
+        certification.on_quiz_passed(attempt)
+    db.session.commit()
+    return True
+
+
+def _record(attempt: Attempt, now: datetime, answers: dict[str, list[str]], correct: int, *, timed_out: bool) -> None:
+    attempt.submitted_at = now
+    attempt.answers = answers
+    attempt.correct_count = correct
+    attempt.score_percent = grading.percent(correct, attempt.question_count)
+    attempt.timed_out = timed_out
+
+
+def close_timed_out(attempt: Attempt) -> None:
+    """Close an attempt whose time ran out without a submission: it counts as a failed attempt."""
+    now = utcnow()
+    if not _claim(attempt, now):
+        db.session.rollback()
+        return
+    _record(attempt, now, {}, 0, timed_out=True)
+    attempt.passed = False
+    db.session.commit()
+
+
+def attempts_of(user: User, course: Course) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.submitted_at.desc())
+        )
+    )
