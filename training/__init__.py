@@ -23,6 +23,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("weasyprint", "fontTools", "pyhanko"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
@@ -80,6 +82,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from training.admin import bp as admin_bp
     from training.auth import bp as auth_bp
+    from training.certify import bp as certify_bp
     from training.home import bp as home_bp
     from training.learn import bp as learn_bp
     from training.manage import bp as manage_bp
@@ -87,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(certify_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

@@ -116,4 +116,13 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Recognize & Report <no-reply@localhost>"),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT)),
+        # Certificates
+        "CERTIFICATE_TEMPLATES": os.environ.get(
+            "CERTIFICATE_TEMPLATES", str(PROJECT_ROOT / "certificates" / "default")
+        ),
+        "SIGNING_KEY_FILE": os.environ.get("SIGNING_KEY_FILE", ""),
+        "SIGNING_CERT_FILE": os.environ.get("SIGNING_CERT_FILE", ""),
+        "SIGNING_KEY_PASSWORD": os.environ.get("SIGNING_KEY_PASSWORD", ""),
+        "RENEWAL_WINDOW_DAYS": _int("RENEWAL_WINDOW_DAYS", 90),
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "60 per minute"),
     }

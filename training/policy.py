@@ -17,7 +17,7 @@ from flask import abort
 from flask_login import current_user
 
 from training.extensions import db, login_manager
-from training.models import Organization, OrgKind, Role, User, oversight
+from training.models import Certificate, Organization, OrgKind, Role, User, oversight
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -138,3 +138,21 @@ def get_managed_person_or_404(viewer: User, user_id: int) -> User:
     if person is None or not can_manage_person(viewer, person):
         abort(404)
     return person
+
+
+def can_read_certificate(viewer: User, certificate: Certificate) -> bool:
+    """The holder, their organization's managers, auditors overseeing it, and admins."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.id == certificate.user_id or viewer.has_role(Role.ADMIN):
+        return True
+    if viewer.has_role(Role.MANAGER) and viewer.organization_id == certificate.organization_id:
+        return True
+    return certificate.organization_id in audited_org_ids(viewer)
+
+
+def can_revoke_certificate(viewer: User, certificate: Certificate) -> bool:
+    """Managers of the holder's organization, and admins. Auditors only read."""
+    if viewer.has_role(Role.ADMIN):
+        return True
+    return viewer.has_role(Role.MANAGER) and viewer.organization_id == certificate.organization_id

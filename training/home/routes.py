@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from training.extensions import csrf, db, limiter
 from training.home import bp
 from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
-from training.services import overview, progress
+from training.services import issuing, overview, progress
 
 
 @bp.route("/")
@@ -22,6 +22,7 @@ def index():
     context: dict[str, object] = {"panels": panels}
     if panels["learn"]:
         context["standings"] = [s for s in progress.standings(current_user) if s.required or s.status != "not_started"]
+        context["certificates"] = issuing.certificates_of(current_user.id)
     if panels["manage"]:
         context["org_summary"] = overview.staff_summary(current_user.organization_id)
     if panels["audit"]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -8,9 +9,9 @@ from training.extensions import db
 from training.forms import ConfirmForm
 from training.learn import bp
 from training.learn.forms import CheckForm
-from training.models import Attempt, Course, Module
+from training.models import Attempt, Certificate, Course, Module
 from training.policy import Ability, permission
-from training.services import catalogue, contacts, progress, quiz
+from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 
 
@@ -169,4 +170,16 @@ def attempt(attempt_id: int):
     elif request.method == "POST":
         flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
-    return render_template("learn/result.html", attempt=item, questions=quiz.questions_of(item))
+    certificate, reason = None, ""
+    if item.passed:
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == item.id))
+        if certificate is None:
+            target = issuing.certificate_target(item)
+            reason = target if isinstance(target, str) else ""
+    return render_template(
+        "learn/result.html",
+        attempt=item,
+        questions=quiz.questions_of(item),
+        certificate=certificate,
+        no_certificate_reason=reason,
+    )

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 
+from training.models.certificate import Certificate
 from training.models.contact import ReportingContact
 from training.models.course import Course, CourseVersion, Module, Question
 from training.models.learning import Attempt, ModuleCompletion
@@ -20,6 +21,7 @@ __all__ = [
     "ORG_KIND_LABELS",
     "AccessToken",
     "Attempt",
+    "Certificate",
     "Course",
     "CourseVersion",
     "JobFunction",

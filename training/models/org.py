@@ -53,6 +53,9 @@ class Organization(db.Model):
     iata_code: Mapped[str | None] = mapped_column(sa.String(3))
     icao_code: Mapped[str | None] = mapped_column(sa.String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Shown on certificates when set (PNG or JPEG, small).
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_mime: Mapped[str | None] = mapped_column(sa.String(40))
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
     overseen: Mapped[list[Organization]] = relationship(

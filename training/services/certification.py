@@ -1,14 +1,14 @@
-"""What happens when a learner passes a course's final quiz.
+"""What happens when a learner passes a course's final quiz: the certificate is issued.
 
-Called inside the grading transaction, exactly once per passed attempt. Certificates are issued
-here (a later change); until then the pass itself, recorded on the attempt, is the record.
+Called inside the grading transaction, exactly once per passed attempt (the grade is claimed with
+a guarded update, and the certificate's attempt id is unique).
 """
 
 from __future__ import annotations
 
 from training.models import Attempt
+from training.services import issuing
 
 
-def on_quiz_passed(attempt: Attempt) -> None:
-    """Hook for issuing the certificate of a passed attempt (same transaction as the grade)."""
-    return None
+def on_quiz_passed(attempt: Attempt) -> issuing.IssueOutcome:
+    return issuing.issue_for_attempt(attempt)

@@ -12,9 +12,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import Attempt, Course, CourseVersion, ModuleCompletion, User, utcnow
+from training.models import Attempt, Certificate, Course, CourseVersion, ModuleCompletion, User, utcnow
 from training.services.catalogue import published_courses
-from training.services.dates import add_months
 
 DEFAULT_DAYS_TO_COMPLETE = 30
 EXPIRY_WARNING_DAYS = 60
@@ -80,7 +79,10 @@ def completed_modules(user_id: int, course_id: int) -> frozenset[str]:
 
 
 def standings(user: User, versions: list[CourseVersion] | None = None) -> list[CourseStanding]:
-    """The person's standing on each published course (required ones first)."""
+    """The person's standing on each published course (required ones first).
+
+    A pass is a certificate: a refresher's pass shows as a new certificate for the course it renews.
+    """
     versions = published_courses() if versions is None else versions
     course_ids = [v.course_id for v in versions]
     done: dict[int, set[str]] = {}
@@ -90,25 +92,28 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
         )
     ):
         done.setdefault(course_id, set()).add(slug)
-    last_pass = dict(
-        db.session.execute(
-            sa.select(Attempt.course_id, sa.func.max(Attempt.submitted_at))
-            .where(Attempt.user_id == user.id, Attempt.passed.is_(True), Attempt.course_id.in_(course_ids))
-            .group_by(Attempt.course_id)
-        ).all()
-    )
+    held = {
+        course_id: (issued, expires)
+        for course_id, issued, expires in db.session.execute(
+            sa.select(Certificate.course_id, sa.func.max(Certificate.issued_at), sa.func.max(Certificate.expires_at))
+            .where(
+                Certificate.user_id == user.id, Certificate.revoked_at.is_(None), Certificate.course_id.in_(course_ids)
+            )
+            .group_by(Certificate.course_id)
+        )
+    }
     attempted = set(
         db.session.scalars(
             sa.select(Attempt.course_id).where(Attempt.user_id == user.id, Attempt.course_id.in_(course_ids)).distinct()
         )
     )
-    renewals = _renewal_passes(user, versions)
     now = utcnow()
     result = []
     for version in versions:
-        passed_at = max(filter(None, [last_pass.get(version.course_id), renewals.get(version.slug)]), default=None)
+        passed_at, expires_at = held.get(version.course_id, (None, None))
         started = version.course_id in done or version.course_id in attempted
-        result.append(_standing(user, version, frozenset(done.get(version.course_id, set())), passed_at, started, now))
+        completed = frozenset(done.get(version.course_id, set()))
+        result.append(_standing(user, version, completed, passed_at, expires_at, started, now))
     # Required first; among them the course most jobs need (the core course) first; refreshers last.
     result.sort(
         key=lambda s: (not s.required, s.version.renews_slug is not None, -len(s.version.required_for), s.version.title)
@@ -116,29 +121,22 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
     return result
 
 
-def _renewal_passes(user: User, versions: list[CourseVersion]) -> dict[str, datetime]:
-    """Latest pass of each course that renews another course, keyed by the renewed course's slug."""
-    renewers = {v.course_id: v.renews_slug for v in versions if v.renews_slug}
-    if not renewers:
-        return {}
-    rows = db.session.execute(
-        sa.select(Attempt.course_id, sa.func.max(Attempt.submitted_at))
-        .where(Attempt.user_id == user.id, Attempt.passed.is_(True), Attempt.course_id.in_(renewers))
-        .group_by(Attempt.course_id)
-    ).all()
-    return {renewers[course_id]: when for course_id, when in rows if when is not None}
-
-
 def _standing(
-    user: User, version: CourseVersion, done: frozenset[str], passed_at: datetime | None, started: bool, now: datetime
+    user: User,
+    version: CourseVersion,
+    done: frozenset[str],
+    passed_at: datetime | None,
+    expires_at: datetime | None,
+    started: bool,
+    now: datetime,
 ) -> CourseStanding:
+    """Standing from the newest unrevoked certificate: an expired one makes the course required again."""
     required = is_required(user, version)
-    expires_at = add_months(passed_at, version.valid_months) if passed_at else None
     due_at = user.created_at + timedelta(days=DEFAULT_DAYS_TO_COMPLETE) if required else None
     if expires_at is not None and expires_at > now:
         soon = expires_at - now <= timedelta(days=EXPIRY_WARNING_DAYS)
         status = Status.EXPIRING_SOON if soon else Status.PASSED
-    elif expires_at is not None:
+    elif expires_at is not None and required:
         status = Status.EXPIRED
     elif required and due_at is not None and now > due_at:
         status = Status.OVERDUE

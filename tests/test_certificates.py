@@ -1,0 +1,356 @@
+"""Certificates: issued once with the grade, signed, verifiable by anyone, downloadable by the right people."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pypdf
+import pypdfium2
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from tests.conftest import csrf_token, login, submit, text
+from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from training.extensions import db
+from training.models import Certificate, OrgKind, Role
+from training.services import content_loader, serials
+from training.services.dates import add_months
+
+COURSE = "/courses/test-course"
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
+
+
+@pytest.fixture
+def world(make_org, make_user, loaded):
+    airline = make_org("Cert Air")
+    airport = make_org("Cert Port", kind=OrgKind.AIRPORT)
+    elsewhere = make_org("Elsewhere Air")
+    authority = make_org("Cert Authority", kind=OrgKind.AUTHORITY, oversees=(airline,))
+    other_authority = make_org("Other Authority", kind=OrgKind.AUTHORITY, oversees=(airport,))
+    return {
+        "holder": make_user(
+            airline, Role.LEARNER, job_function="cabin_crew", full_name="Zoë Müller-Wanjiru", employee_number="CA-42"
+        ),
+        "colleague": make_user(airline, Role.LEARNER, job_function="cabin_crew"),
+        "manager": make_user(airline, Role.MANAGER),
+        "other_manager": make_user(airport, Role.MANAGER),
+        "auditor": make_user(authority, Role.AUDITOR),
+        "other_auditor": make_user(other_authority, Role.AUDITOR),
+        "internal_auditor": make_user(airline, Role.AUDITOR),
+        "stranger": make_user(elsewhere, Role.LEARNER),
+        "admin": make_user(make_org("Platform", kind=OrgKind.OTHER), Role.ADMIN),
+    }
+
+
+def _pass_course(client) -> int:
+    for slug in ("m-one", "m-two"):
+        submit(client, f"{COURSE}/modules/{slug}/complete", form_url=f"{COURSE}/modules/{slug}")
+    started = submit(client, f"{COURSE}/quiz/start", form_url=f"{COURSE}/quiz")
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
+    return attempt_id
+
+
+@pytest.fixture
+def issued(app, client, world):
+    login(client, world["holder"].email)
+    attempt_id = _pass_course(client)
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt_id))
+        assert certificate is not None
+        return {
+            "serial": certificate.serial,
+            "sha": certificate.pdf_sha256,
+            "attempt_id": attempt_id,
+            "pdf": certificate.pdf,
+        }
+
+
+def test_passing_issues_one_certificate_with_the_right_dates(app, issued, client):
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
+        assert certificate.expires_at == add_months(certificate.issued_at, 12)
+        assert certificate.version_label == "1"
+        assert len(certificate.content_hash) == 64
+        assert certificate.holder_name == "Zoë Müller-Wanjiru"
+    result = text(client.get(f"/attempts/{issued['attempt_id']}"))
+    assert issued["serial"] in result
+    assert "Download your certificate" in result
+    assert issued["serial"] in text(client.get("/"))
+
+
+def test_pdf_text_signature_metadata_and_qr(app, issued):
+    data = issued["pdf"]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    page_text = reader.pages[0].extract_text()
+    for expected in ("Zoë Müller-Wanjiru", "Test course", issued["serial"], "CA-42"):
+        assert expected in page_text, expected
+    assert issued["serial"] in reader.metadata.title
+    assert reader.metadata.author == "Recognize & Report"
+    assert "Zoë Müller-Wanjiru" in reader.metadata.subject
+
+    # The signature is intact and made by the configured (here: locally created) certificate.
+    with app.app_context():
+        cert_path = app.instance_path + "/signing/signing-cert.pem"
+    with open(cert_path, "rb") as handle:
+        _, _, der = pem.unarmor(handle.read())
+    trust = asn1_x509.Certificate.load(der)
+    pdf = PdfFileReader(io.BytesIO(data))
+    [signature] = pdf.embedded_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trust]))
+    assert status.intact
+    assert status.valid
+    assert status.coverage.name == "ENTIRE_FILE"
+
+    # The QR code, read back from the rendered page, opens the verification URL.
+    image = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
+    codes = zxingcpp.read_barcodes(image)
+    assert [c.text for c in codes] == [f"http://training.test/verify/{issued['serial']}"]
+
+
+def test_downloads_are_the_stored_bytes(client, issued):
+    response = client.get(f"/certificates/{issued['serial']}.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data == issued["pdf"]
+    assert hashlib.sha256(response.data).hexdigest() == issued["sha"]
+    assert client.get(f"/certificates/{issued['serial']}.pdf").data == issued["pdf"]  # never re-rendered
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("holder", True),
+        ("manager", True),
+        ("auditor", True),
+        ("internal_auditor", True),
+        ("admin", True),
+        ("colleague", False),
+        ("other_manager", False),
+        ("other_auditor", False),
+        ("stranger", False),
+    ],
+)
+def test_download_permission_for_every_role(app, world, issued, who, allowed):
+    browser = app.test_client()
+    login(browser, world[who].email)
+    response = browser.get(f"/certificates/{issued['serial']}.pdf")
+    assert response.status_code == (200 if allowed else 404)
+    if allowed:
+        assert response.data == issued["pdf"]
+
+
+def test_anonymous_download_goes_to_sign_in(app, issued):
+    response = app.test_client().get(f"/certificates/{issued['serial']}.pdf")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_public_verification_page(app, issued):
+    anonymous = app.test_client()
+    page = anonymous.get(f"/verify/{issued['serial']}")
+    assert page.status_code == 200
+    body = text(page)
+    for expected in ("Valid", "Zoë Müller-Wanjiru", "Cert Air", "Test course", "version 1", issued["sha"]):
+        assert expected in body
+    assert "CA-42" not in body  # the page says no more than needed
+
+
+def test_verification_of_lower_case_mistyped_and_unknown_serials(app, issued):
+    anonymous = app.test_client()
+    lower = anonymous.get(f"/verify/{issued['serial'].lower()}")
+    assert lower.status_code == 301
+    assert lower.headers["Location"].endswith(f"/verify/{issued['serial']}")
+    compact = issued["serial"].replace("-", "")
+    assert anonymous.get(f"/verify/{compact}").status_code == 301
+    # One character changed: the check character catches it.
+    wrong_char = "0" if compact[3] != "0" else "1"
+    typo = compact[:3] + wrong_char + compact[4:]
+    response = anonymous.get(f"/verify/{typo}")
+    assert response.status_code == 404
+    assert "typing mistake" in text(response)
+    short = anonymous.get("/verify/ABC")
+    assert "A serial has 14 characters" in text(short)
+    unknown = serials.new_serial()
+    response = anonymous.get(f"/verify/{unknown}")
+    assert response.status_code == 404
+    assert "No certificate has the serial" in text(response)
+    search = anonymous.get(f"/verify?serial={issued['serial'].lower()}")
+    assert search.status_code == 302
+
+
+def test_uploaded_pdf_is_compared_byte_for_byte(app, issued):
+    anonymous = app.test_client()
+    url = f"/verify/{issued['serial']}"
+    token = csrf_token(anonymous, url)
+    same = anonymous.post(
+        url, data={"csrf_token": token, "pdf": (io.BytesIO(issued["pdf"]), "c.pdf")}, content_type="multipart/form-data"
+    )
+    assert "Match." in text(same)
+    changed = bytearray(issued["pdf"])
+    changed[len(changed) // 2] ^= 0x01
+    other = anonymous.post(
+        url,
+        data={"csrf_token": token, "pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "No match." in text(other)
+    missing = anonymous.post(url, data={"csrf_token": token}, content_type="multipart/form-data")
+    assert missing.status_code == 400
+    assert "Choose the PDF file" in text(missing)
+
+
+def test_serial_check_character_catches_every_single_character_change():
+    for _ in range(50):
+        serial = serials.new_serial()
+        compact = serial.replace("-", "")
+        assert serials.parse_serial(serial) == serial
+        for position in range(len(compact)):
+            for replacement in serials.ALPHABET:
+                if replacement == compact[position]:
+                    continue
+                mutated = compact[:position] + replacement + compact[position + 1 :]
+                with pytest.raises(serials.SerialError):
+                    serials.parse_serial(mutated)
+
+
+def test_serials_are_random_enough():
+    assert serials.RANDOM_CHARS * 5 >= 60
+    assert len({serials.new_serial() for _ in range(2000)}) == 2000
+
+
+def test_crockford_typos_are_forgiven():
+    serial = serials.new_serial()
+    assert serials.parse_serial(serial.lower().replace("-", " ")) == serial
+    with_typo = serial.replace("1", "I").replace("0", "O")
+    assert serials.parse_serial(with_typo) == serial
+
+
+def test_concurrent_double_submission_gives_one_certificate(app, client, world):
+    login(client, world["holder"].email)
+    for slug in ("m-one", "m-two"):
+        submit(client, f"{COURSE}/modules/{slug}/complete", form_url=f"{COURSE}/modules/{slug}")
+    started = submit(client, f"{COURSE}/quiz/start", form_url=f"{COURSE}/quiz")
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    token = csrf_token(client, f"/attempts/{attempt_id}")
+    data = {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()} | {"csrf_token": token}
+    barrier = threading.Barrier(3)
+    statuses: list[int] = []
+
+    def post() -> None:
+        barrier.wait()
+        statuses.append(client.post(f"/attempts/{attempt_id}", data=data).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302, 302, 302]
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Certificate))
+    assert count == 1
+
+
+def test_revocation_by_manager_shows_on_verification(app, world, issued):
+    manager = app.test_client()
+    login(manager, world["manager"].email)
+    page = manager.get(f"/certificates/{issued['serial']}/revoke")
+    assert page.status_code == 200
+    empty = submit(manager, f"/certificates/{issued['serial']}/revoke", {"reason": "  "})
+    assert "Say why the certificate is revoked" in text(empty)
+    done = submit(manager, f"/certificates/{issued['serial']}/revoke", {"reason": "Issued to the wrong person."})
+    assert done.status_code == 302
+    body = text(app.test_client().get(f"/verify/{issued['serial']}"))
+    assert "Revoked" in body
+    assert "was revoked on" in body
+    assert "wrong person" not in body  # the reason is kept on record, not published
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
+        assert certificate.revoke_reason == "Issued to the wrong person."
+        assert certificate.revoked_by_id == world["manager"].id
+
+
+@pytest.mark.parametrize("who", ["holder", "auditor", "other_manager", "colleague"])
+def test_only_own_managers_and_admins_can_revoke(app, world, issued, who):
+    browser = app.test_client()
+    login(browser, world[who].email)
+    assert browser.get(f"/certificates/{issued['serial']}/revoke").status_code == 404
+    response = submit(browser, f"/certificates/{issued['serial']}/revoke", {"reason": "x"}, form_url="/")
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(Certificate.revoked_at)) is None
+
+
+def test_wallet_card(app, client, issued):
+    response = client.get(f"/certificates/{issued['serial']}/wallet-card.pdf")
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 2
+    all_text = " ".join(p.extract_text() for p in reader.pages)
+    assert issued["serial"] in all_text
+    assert "Ask your manager" in all_text  # this organization has listed no contacts
+    width_mm = float(reader.pages[0].mediabox.width) / 72 * 25.4
+    assert round(width_mm, 1) == 85.6
+
+
+@pytest.mark.parametrize(
+    ("issued_at", "months", "expected"),
+    [
+        (datetime(2026, 1, 31, 10, tzinfo=UTC), 1, datetime(2026, 2, 28, 10, tzinfo=UTC)),
+        (datetime(2027, 12, 31, 10, tzinfo=UTC), 2, datetime(2028, 2, 29, 10, tzinfo=UTC)),
+        (datetime(2028, 2, 29, 10, tzinfo=UTC), 12, datetime(2029, 2, 28, 10, tzinfo=UTC)),
+        (datetime(2026, 11, 30, 10, tzinfo=UTC), 3, datetime(2027, 2, 28, 10, tzinfo=UTC)),
+        (datetime(2026, 3, 15, 10, tzinfo=UTC), 12, datetime(2027, 3, 15, 10, tzinfo=UTC)),
+    ],
+)
+def test_expiry_dates_around_month_ends_and_leap_years(issued_at, months, expected):
+    assert add_months(issued_at, months) == expected
+
+
+def _age_certificate(app, serial: str, *, days_left: int) -> None:
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
+        now = datetime.now(UTC)
+        certificate.expires_at = now + timedelta(days=days_left)
+        certificate.issued_at = certificate.expires_at - timedelta(days=365)
+        db.session.commit()
+
+
+def test_home_shows_expiry_warning_then_expired(app, client, issued):
+    _age_certificate(app, issued["serial"], days_left=90)
+    assert "Expires in" not in text(client.get("/"))
+    _age_certificate(app, issued["serial"], days_left=30)
+    home = text(client.get("/"))
+    assert "Expiring soon" in home
+    assert "Expires in 29 days" in home or "Expires in 30 days" in home
+    _age_certificate(app, issued["serial"], days_left=-1)
+    home = text(client.get("/"))
+    assert ">Expired<" in home
+    assert "Take the course again" in home
+    assert "Expired" in text(app.test_client().get(f"/verify/{issued['serial']}"))
+
+
+def test_verification_lookups_are_throttled(app, issued):
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    try:
+        anonymous = app.test_client()
+        codes = [anonymous.get(f"/verify/{issued['serial']}").status_code for _ in range(4)]
+    finally:
+        app.config["VERIFY_RATE_LIMIT"] = "60 per minute"
+    assert codes == [200, 200, 200, 429]

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from training.certify import bp
+from training.certify.forms import RevokeForm, SerialForm, UploadForm
+from training.extensions import limiter
+from training.models import Certificate
+from training.policy import PUBLIC, SIGNED_IN, can_read_certificate, can_revoke_certificate, permission
+from training.services import issuing, serials
+from training.services.errors import ServiceError
+from training.views import apply_errors
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def _certificate_for(serial: str, allowed) -> Certificate:
+    """A certificate the current user may act on; anything else answers 404, as if it did not exist."""
+    try:
+        canonical = serials.parse_serial(serial)
+    except serials.SerialError:
+        abort(404)
+    certificate = issuing.find_by_serial(canonical)
+    if certificate is None or not allowed(current_user, certificate):
+        abort(404)
+    return certificate
+
+
+@bp.route("/verify")
+@permission(PUBLIC)
+@limiter.limit(_verify_limit)
+def verify_form():
+    form = SerialForm(request.args)
+    if request.args.get("serial"):
+        try:
+            canonical = serials.parse_serial(form.serial.data or "")
+        except serials.SerialError as exc:
+            form.serial.errors = [str(exc)]
+            return render_template("certify/verify_form.html", form=form), 400
+        return redirect(url_for("certify.verify", serial=canonical))
+    return render_template("certify/verify_form.html", form=form)
+
+
+@bp.route("/verify/<serial>", methods=["GET", "POST"])
+@permission(PUBLIC)
+@limiter.limit(_verify_limit)
+def verify(serial: str):
+    try:
+        canonical = serials.parse_serial(serial)
+    except serials.SerialError as exc:
+        form = SerialForm(data={"serial": serial})
+        form.serial.errors = [str(exc)]
+        return render_template("certify/verify_form.html", form=form), 404
+    if canonical != serial:
+        return redirect(url_for("certify.verify", serial=canonical), 301)
+    certificate = issuing.find_by_serial(canonical)
+    if certificate is None:
+        return render_template("certify/not_found.html", serial=canonical), 404
+    upload = UploadForm()
+    comparison = None
+    status = 200
+    if request.method == "POST":
+        if upload.validate_on_submit():
+            comparison = issuing.matches_issued(certificate, upload.pdf.data.read())
+        else:
+            status = 400
+    return render_template(
+        "certify/verify.html",
+        certificate=certificate,
+        status=certificate.status(),
+        form=upload,
+        comparison=comparison,
+    ), status
+
+
+@bp.route("/certificates/<serial>.pdf")
+@permission(SIGNED_IN)
+def download(serial: str):
+    certificate = _certificate_for(serial, can_read_certificate)
+    return Response(
+        issuing.pdf_bytes(certificate),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"',
+            "Cache-Control": "private, no-store",
+            "X-Content-SHA256": certificate.pdf_sha256,
+        },
+    )
+
+
+@bp.route("/certificates/<serial>/wallet-card.pdf")
+@permission(SIGNED_IN)
+def wallet_card(serial: str):
+    certificate = _certificate_for(serial, can_read_certificate)
+    return Response(
+        issuing.wallet_card(certificate),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="wallet-card-{certificate.serial}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/certificates/<serial>/revoke", methods=["GET", "POST"])
+@permission(SIGNED_IN)
+def revoke(serial: str):
+    certificate = _certificate_for(serial, can_revoke_certificate)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            issuing.revoke(certificate, current_user, form.reason.data or "")
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"Certificate {certificate.serial} is revoked.", "success")
+            return redirect(url_for("certify.verify", serial=certificate.serial))
+    return render_template("certify/revoke.html", certificate=certificate, form=form)

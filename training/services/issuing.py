@@ -1,0 +1,223 @@
+"""Issuing, renewing, revoking and finding certificates.
+
+A certificate is issued inside the transaction that grades the passing attempt, rendered once,
+signed once, and stored with its SHA-256; every download returns those exact bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from training.extensions import db
+from training.models import Attempt, Certificate, Course, CourseVersion, JobFunction, Organization, User, utcnow
+from training.services import contacts, pdf, serials, signing
+from training.services.dates import add_months
+from training.services.errors import ServiceError
+
+DATE_FORMAT = "%-d %B %Y"
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    certificate: Certificate | None
+    message: str = ""
+
+
+def _templates() -> pdf.TemplateFolder:
+    folder = Path(current_app.config["CERTIFICATE_TEMPLATES"])
+    return pdf.TemplateFolder(folder)
+
+
+def _signer():
+    config = current_app.config
+    key_file, cert_file = config["SIGNING_KEY_FILE"], config["SIGNING_CERT_FILE"]
+    if not key_file or not cert_file:
+        key_path, cert_path = signing.ensure_local_key(
+            Path(current_app.instance_path) / "signing", "Recognize & Report certificate signing (local)"
+        )
+        key_file, cert_file = str(key_path), str(cert_path)
+    return signing.load_signer(key_file, cert_file, config["SIGNING_KEY_PASSWORD"])
+
+
+def verify_url(serial: str) -> str:
+    from training.auth.links import absolute_url
+
+    return absolute_url("certify.verify", serial=serial)
+
+
+def latest_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The person's newest certificate for a course that is not revoked."""
+    return db.session.scalar(
+        sa.select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.expires_at.desc())
+        .limit(1)
+    )
+
+
+def certificate_target(attempt: Attempt) -> tuple[Course, CourseVersion, Certificate | None] | str:
+    """Which course a passed attempt certifies, or why it certifies nothing.
+
+    A course that renews another (the refresher) issues the renewed course's certificate, but only
+    in the renewal window before expiry, or after expiry, of a certificate the person already holds.
+    """
+    version = attempt.course_version
+    if not version.renews_slug:
+        return attempt.course, version, None
+    renewed = db.session.scalar(sa.select(Course).where(Course.slug == version.renews_slug))
+    if renewed is None or renewed.current_version is None:
+        return "The course this refresher renews is not published."
+    held = latest_certificate(attempt.user_id, renewed.id)
+    if held is None:
+        return "The refresher renews a certificate you already hold. Take the full course to earn your first one."
+    window = timedelta(days=current_app.config["RENEWAL_WINDOW_DAYS"])
+    if held.expires_at - window > utcnow():
+        opens = (held.expires_at - window).strftime(DATE_FORMAT)
+        return f"Your certificate is not due for renewal yet: the refresher renews it from {opens}."
+    return renewed, renewed.current_version, held
+
+
+def issue_for_attempt(attempt: Attempt) -> IssueOutcome:
+    """Issue the certificate a passed attempt earns. Runs in the grading transaction; the caller commits."""
+    target = certificate_target(attempt)
+    if isinstance(target, str):
+        return IssueOutcome(None, target)
+    course, version, renews = target
+    holder = db.session.get(User, attempt.user_id)
+    assert holder is not None
+    org = holder.organization
+    issued_at = utcnow()
+    serial = serials.new_serial()
+    certificate = Certificate(
+        serial=serial,
+        user_id=holder.id,
+        organization_id=org.id,
+        course_id=course.id,
+        course_version_id=version.id,
+        content_hash=version.content_hash,
+        attempt_id=attempt.id,
+        renews_id=renews.id if renews else None,
+        issued_at=issued_at,
+        expires_at=add_months(issued_at, version.valid_months),
+        holder_name=holder.full_name,
+        employee_number=holder.employee_number,
+        job_function=holder.job_function,
+        organization_name=org.name,
+        course_title=version.title,
+        version_label=version.version_label,
+    )
+    signed = _render_signed(certificate, org)
+    certificate.pdf = signed
+    certificate.pdf_sha256 = hashlib.sha256(signed).hexdigest()
+    db.session.add(certificate)
+    db.session.flush()  # the unique attempt_id refuses a second certificate here
+    return IssueOutcome(certificate)
+
+
+def _render_signed(certificate: Certificate, org: Organization) -> bytes:
+    url = verify_url(certificate.serial)
+    logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
+    context = {
+        "holder_name": certificate.holder_name,
+        "employee_number": certificate.employee_number or "",
+        "job_function": JobFunction(certificate.job_function).label,
+        "organization_name": certificate.organization_name,
+        "logo_data_uri": pdf.image_data_uri(logo, org.logo_mime),
+        "course_title": certificate.course_title,
+        "version_label": certificate.version_label,
+        "content_hash_short": certificate.content_hash[:12],
+        "issued_on": certificate.issued_at.strftime(DATE_FORMAT),
+        "expires_on": certificate.expires_at.strftime(DATE_FORMAT),
+        "serial": certificate.serial,
+        "verify_url": url,
+        "qr_data_uri": pdf.qr_data_uri(url),
+        "platform_name": "Recognize & Report",
+    }
+    rendered = _templates().render(
+        "certificate.html",
+        context,
+        metadata={
+            "title": f"Certificate {certificate.serial}: {certificate.course_title}",
+            "author": "Recognize & Report",
+            "subject": f"{certificate.holder_name}, {certificate.organization_name}: {certificate.course_title} "
+            f"(version {certificate.version_label}), valid until {context['expires_on']}",
+        },
+    )
+    return signing.sign_pdf(rendered, _signer(), reason=f"Certificate {certificate.serial} issued")
+
+
+def wallet_card(certificate: Certificate) -> bytes:
+    """A credit-card-sized PDF with the serial, QR code and the organization's reporting contacts.
+
+    Rendered on request (contacts change); the certificate PDF itself is never re-rendered.
+    """
+    url = verify_url(certificate.serial)
+    listed = contacts.contacts_of(certificate.organization_id)[:4]
+    context = {
+        "holder_name": certificate.holder_name,
+        "organization_name": certificate.organization_name,
+        "course_title": certificate.course_title,
+        "expires_on": certificate.expires_at.strftime(DATE_FORMAT),
+        "serial": certificate.serial,
+        "verify_url": url,
+        "qr_data_uri": pdf.qr_data_uri(url),
+        "platform_name": "Recognize & Report",
+        "contacts": [
+            {
+                "name": c.name,
+                "channel": contacts.CHANNELS.get(c.channel, c.channel),
+                "value": c.value,
+                "when_to_use": c.when_to_use,
+            }
+            for c in listed
+        ],
+    }
+    return _templates().render(
+        "wallet-card.html",
+        context,
+        metadata={
+            "title": f"Wallet card {certificate.serial}",
+            "author": "Recognize & Report",
+            "subject": f"{certificate.holder_name}: how to report",
+        },
+    )
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
+
+
+def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
+    return hashlib.sha256(uploaded).hexdigest() == certificate.pdf_sha256
+
+
+def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None = None) -> None:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError({"reason": "Say why the certificate is revoked; the reason is kept on record."})
+    if len(reason) > 500:
+        raise ServiceError({"reason": "Use at most 500 characters."})
+    if certificate.revoked_at is not None:
+        raise ServiceError("This certificate is already revoked.")
+    certificate.revoked_at = now or utcnow()
+    certificate.revoked_by_id = by.id
+    certificate.revoke_reason = reason
+    db.session.commit()
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            sa.select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())
+        )
+    )

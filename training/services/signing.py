@@ -1,0 +1,106 @@
+"""PAdES signatures on issued PDFs, with pyHanko.
+
+Bring your own key and certificate with SIGNING_KEY_FILE and SIGNING_CERT_FILE (PEM; the key may be
+protected by SIGNING_KEY_PASSWORD). Without them, a key and a self-signed certificate are created
+once under instance/signing/ on first use, so a fresh installation signs from its first certificate.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+SIGNATURE_FIELD = "Signature"
+
+
+def ensure_local_key(folder: Path, common_name: str) -> tuple[Path, Path]:
+    """Create a key and self-signed certificate in ``folder`` unless they exist; return their paths.
+
+    The key is written with O_EXCL so that two workers starting at once cannot both create one.
+    """
+    key_path, cert_path = folder / "signing-key.pem", folder / "signing-cert.pem"
+    if key_path.exists() and cert_path.exists():
+        return key_path, cert_path
+    folder.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Recognize & Report"),
+        ]
+    )
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * 10))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    try:
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race; use its key once its certificate is there
+        return key_path, cert_path
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key_pem)
+    tmp = cert_path.with_suffix(".tmp")
+    tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tmp.replace(cert_path)
+    return key_path, cert_path
+
+
+@lru_cache(maxsize=4)
+def load_signer(key_file: str, cert_file: str, password: str = "") -> signers.SimpleSigner:
+    signer = signers.SimpleSigner.load(key_file, cert_file, key_passphrase=password.encode() or None)
+    if signer is None:
+        raise RuntimeError(
+            "could not load the signing key and certificate: check SIGNING_KEY_FILE and SIGNING_CERT_FILE"
+        )
+    return signer
+
+
+def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location: str = "") -> bytes:
+    """Return the PDF with an invisible PAdES signature appended (an incremental update)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+        name="Recognize & Report",
+    )
+    out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD))
+    return out.getvalue()
