@@ -110,3 +110,25 @@ def write_content(root: Path, *, module_two_body: str = "[[reporting-contacts]]"
     (course_dir / "m-two.md").write_text(MODULE.format(title="Module two", body=module_two_body))
     (root / "quizzes" / "test-course.yaml").write_text(quiz)
     return root
+
+
+def write_refresher(root: Path) -> None:
+    """Add `test-refresher`, which renews `test-course`'s certificate (same modules and questions)."""
+    src = root / "modules" / "test-course"
+    dst = root / "modules" / "test-refresher"
+    dst.mkdir(parents=True, exist_ok=True)
+    (dst / "course.yaml").write_text(
+        COURSE.replace("slug: test-course", "slug: test-refresher")
+        .replace("title: Test course", "title: Test refresher")
+        .replace("required_for: [cabin_crew]", "required_for: []")
+        .replace("renews: null", "renews: test-course")
+        .replace("quiz: test-course", "quiz: test-refresher")
+    )
+    for name in ("m-one.md", "m-two.md"):
+        (dst / name).write_text((src / name).read_text())
+    (root / "quizzes" / "test-refresher.yaml").write_text(
+        QUIZ.replace("slug: test-course", "slug: test-refresher").replace("id: t-", "id: r-")
+    )
+
+
+REFRESHER_ANSWERS = {k.replace("t-", "r-", 1): v for k, v in ANSWERS_ALL_RIGHT.items()}

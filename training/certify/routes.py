@@ -73,6 +73,7 @@ def verify(serial: str):
         status=certificate.status(),
         form=upload,
         comparison=comparison,
+        may_revoke=current_user.is_authenticated and can_revoke_certificate(current_user, certificate),
     ), status
 
 

@@ -11,7 +11,7 @@ from training.manage import bp
 from training.manage.forms import ContactForm
 from training.models import JobFunction, ReportingContact, User
 from training.policy import Ability, get_managed_person_or_404, permission
-from training.services import contacts, directory
+from training.services import contacts, directory, issuing
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
@@ -45,7 +45,9 @@ def staff():
 @permission(Ability.MANAGE_ORG)
 def person(user_id: int):
     member = get_managed_person_or_404(current_user, user_id)
-    return render_template("manage/person.html", person=member, form=ConfirmForm())
+    return render_template(
+        "manage/person.html", person=member, form=ConfirmForm(), certificates=issuing.certificates_of(member.id)
+    )
 
 
 @bp.route("/staff/<int:user_id>/invitation", methods=["POST"])
