@@ -38,8 +38,14 @@ def main() -> None:
     from training.services import content_loader, issuing, signing
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}", "TESTING": True,
-                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     app.instance_path = str(workdir)  # the signing key is created here, not in the project's instance/
 
     # Floor: WeasyPrint rendering a one-line page.
@@ -60,15 +66,29 @@ def main() -> None:
         serials: list[str] = []
         issue = []
         for n in range(args.n):
-            person = User(organization_id=org.id, email=f"bench{n}@example.test", full_name=f"Bench Person {n}",
-                          job_function="cabin_crew")
+            person = User(
+                organization_id=org.id,
+                email=f"bench{n}@example.test",
+                full_name=f"Bench Person {n}",
+                job_function="cabin_crew",
+            )
             person.set_roles([Role.LEARNER])
             db.session.add(person)
             db.session.flush()
             now = utcnow()
-            attempt = Attempt(user_id=person.id, course_id=course.id, course_version_id=course.current_version_id,
-                              started_at=now, deadline_at=now + timedelta(minutes=30), drawn=[], question_count=15,
-                              submitted_at=now, correct_count=15, score_percent=100, passed=True)
+            attempt = Attempt(
+                user_id=person.id,
+                course_id=course.id,
+                course_version_id=course.current_version_id,
+                started_at=now,
+                deadline_at=now + timedelta(minutes=30),
+                drawn=[],
+                question_count=15,
+                submitted_at=now,
+                correct_count=15,
+                score_percent=100,
+                passed=True,
+            )
             db.session.add(attempt)
             db.session.flush()
             start = time.perf_counter()
