@@ -1,10 +1,12 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 
+from training.models.assignment import Assignment, CourseRequirement, Requirement
 from training.models.certificate import Certificate
 from training.models.contact import ReportingContact
 from training.models.course import Course, CourseVersion, Module, Question
 from training.models.learning import Attempt, ModuleCompletion
 from training.models.org import ORG_KIND_LABELS, Organization, OrgKind, oversight
+from training.models.outbox import OutboxMessage
 from training.models.token import AccessToken, TokenPurpose
 from training.models.types import UTCDateTime, utcnow
 from training.models.user import (
@@ -20,17 +22,21 @@ __all__ = [
     "JOB_FUNCTION_LABELS",
     "ORG_KIND_LABELS",
     "AccessToken",
+    "Assignment",
     "Attempt",
     "Certificate",
     "Course",
+    "CourseRequirement",
     "CourseVersion",
     "JobFunction",
     "Module",
     "ModuleCompletion",
     "OrgKind",
     "Organization",
+    "OutboxMessage",
     "Question",
     "ReportingContact",
+    "Requirement",
     "Role",
     "TokenPurpose",
     "UTCDateTime",

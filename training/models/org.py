@@ -56,6 +56,8 @@ class Organization(db.Model):
     # Shown on certificates when set (PNG or JPEG, small).
     logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     logo_mime: Mapped[str | None] = mapped_column(sa.String(40))
+    # New staff must complete their required courses within this many days of joining.
+    days_to_complete: Mapped[int] = mapped_column(default=30, server_default="30")
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
     overseen: Mapped[list[Organization]] = relationship(

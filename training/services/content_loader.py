@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from training.content.spec import CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
-from training.models import Course, CourseVersion, Module, Question, utcnow
-from training.services import markdown
+from training.models import Course, CourseRequirement, CourseVersion, Module, Question, utcnow
+from training.services import markdown, requirements
 
 
 @dataclass
@@ -57,6 +57,8 @@ def load_content(root: Path) -> LoadReport:
             if course.slug not in on_disk:
                 course.retired_at = now
                 report.retired.append(course.slug)
+        db.session.flush()
+        requirements.sync_all()
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -133,6 +135,7 @@ def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
         )
     db.session.add(version)
     db.session.flush()
+    db.session.add_all(CourseRequirement(course_version_id=version.id, job_function=code) for code in spec.required_for)
     db.session.add_all(
         Question(
             course_version_id=version.id,

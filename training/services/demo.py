@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import JobFunction, Organization, OrgKind, ReportingContact, Role, User
-from training.services import passwords
+from training.services import passwords, requirements
 
 DEMO_PASSWORD = "blue-heart-demo-2026"  # noqa: S105 — printed by the seed and shown in the README; demo only
 
@@ -174,6 +174,7 @@ def seed_demo() -> SeedReport:
             people_added += 1
     db.session.flush()
     _seed_contacts(orgs[AIRLINE])
+    requirements.sync_all()
     db.session.commit()
     return SeedReport(orgs_added, people_added, DEMO_PASSWORD)
 

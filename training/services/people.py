@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User, new_session_token
+from training.services import requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 
@@ -86,6 +87,8 @@ def create_person(fields: PersonFields) -> User:
     person = User(**values)
     person.set_roles(roles)  # type: ignore[arg-type]
     db.session.add(person)
+    db.session.flush()
+    requirements.sync_person(person)
     db.session.commit()
     return person
 
@@ -95,9 +98,11 @@ def update_person(person: User, fields: PersonFields, *, acting: User | None = N
     roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
     if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
+    previous_org_id = person.organization_id
     for key, value in values.items():
         setattr(person, key, value)
     person.set_roles(roles)
+    requirements.sync_person(person, previous_org_id)
     db.session.commit()
     return person
 
@@ -108,9 +113,11 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
         raise ServiceError("You cannot deactivate your own account.")
     person.active = False
     person.session_token = new_session_token()  # signs them out everywhere
+    requirements.sync_person(person)
     db.session.commit()
 
 
 def reactivate(person: User) -> None:
     person.active = True
+    requirements.sync_person(person)
     db.session.commit()

@@ -1,0 +1,32 @@
+"""Every message the application sends (or would send) is recorded here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from training.extensions import db
+from training.models.types import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        # At most one message of a kind per person per day: reminders run from cron, maybe twice.
+        sa.UniqueConstraint("recipient_user_id", "kind", "day", name="uq_outbox_once_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    recipient_email: Mapped[str] = mapped_column(sa.String(254))
+    kind: Mapped[str] = mapped_column(sa.String(30))  # reminder, manager_digest, invitation
+    day: Mapped[date] = mapped_column(sa.Date)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    transport: Mapped[str] = mapped_column(sa.String(10), default="smtp")  # smtp or log
+    error: Mapped[str | None] = mapped_column(sa.String(500))
