@@ -1,0 +1,275 @@
+"""Who is trained, in progress, not started, overdue or expiring: one service for managers and auditors.
+
+Every figure comes from the same classification of requirement rows (``status_rows``), computed in
+SQL, so a number on a dashboard and the list it links to can never disagree, and the number of
+queries does not grow with the number of staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import (
+    Attempt,
+    Certificate,
+    Course,
+    CourseVersion,
+    ModuleCompletion,
+    Organization,
+    Requirement,
+    User,
+    utcnow,
+)
+
+STATUSES = ("compliant", "in_progress", "not_started", "overdue")
+STATUS_LABELS = {
+    "compliant": "Compliant",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "overdue": "Overdue",
+}
+EXPIRY_WINDOWS = (30, 60, 90)
+FILTERS = (*STATUSES, *(f"expiring_{d}" for d in EXPIRY_WINDOWS), "required")
+
+
+def status_rows(org_ids: Iterable[int], now: datetime) -> sa.Subquery:
+    """One row per requirement of the given organizations' active staff, with its status.
+
+    Columns: user_id, course_id, organization_id, job_function, base, due_at, best_expiry, status.
+    """
+    best_expiry = (
+        sa.select(sa.func.max(Certificate.expires_at))
+        .where(
+            Certificate.user_id == Requirement.user_id,
+            Certificate.course_id == Requirement.course_id,
+            Certificate.revoked_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    started = sa.or_(
+        sa.exists().where(
+            ModuleCompletion.user_id == Requirement.user_id, ModuleCompletion.course_id == Requirement.course_id
+        ),
+        sa.exists().where(Attempt.user_id == Requirement.user_id, Attempt.course_id == Requirement.course_id),
+    )
+    inner = (
+        sa.select(
+            Requirement.user_id,
+            Requirement.course_id,
+            Requirement.organization_id,
+            User.job_function,
+            User.base,
+            Requirement.due_at,
+            best_expiry.label("best_expiry"),
+            sa.case((started, 1), else_=0).label("started"),
+        )
+        .join(User, User.id == Requirement.user_id)
+        .join(Course, Course.id == Requirement.course_id)
+        .where(Requirement.organization_id.in_(list(org_ids)), User.active.is_(True), Course.retired_at.is_(None))
+        .subquery("requirement_facts")
+    )
+    # A lapsed certificate makes the course due again from the day it expired.
+    effective_due = sa.case(
+        (sa.and_(inner.c.best_expiry.is_not(None), inner.c.best_expiry > inner.c.due_at), inner.c.best_expiry),
+        else_=inner.c.due_at,
+    )
+    status = sa.case(
+        (sa.and_(inner.c.best_expiry.is_not(None), inner.c.best_expiry > now), "compliant"),
+        (effective_due < now, "overdue"),
+        (inner.c.started == 1, "in_progress"),
+        else_="not_started",
+    )
+    return sa.select(inner, effective_due.label("effective_due"), status.label("status")).subquery("status_rows")
+
+
+def _count(rows: sa.Subquery, condition) -> sa.ColumnElement:
+    return sa.func.count().filter(condition)
+
+
+def _counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
+    columns = [sa.func.count().label("required")]
+    columns += [_count(rows, rows.c.status == s).label(s) for s in STATUSES]
+    columns += [
+        _count(rows, sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=d))).label(
+            f"expiring_{d}"
+        )
+        for d in EXPIRY_WINDOWS
+    ]
+    return columns
+
+
+@dataclass(frozen=True)
+class Counts:
+    required: int = 0
+    compliant: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    expiring_30: int = 0
+    expiring_60: int = 0
+    expiring_90: int = 0
+
+    @property
+    def percent_compliant(self) -> int:
+        return round(100 * self.compliant / self.required) if self.required else 100
+
+    def get(self, name: str) -> int:
+        return int(getattr(self, name))
+
+
+def _counts(row) -> Counts:
+    return Counts(**{k: int(v or 0) for k, v in row._mapping.items() if k in Counts.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    course_id: int
+    slug: str
+    title: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    course_id: int
+    counts: Counts
+
+
+@dataclass
+class OrgCompliance:
+    org_id: int
+    overall: Counts
+    courses: list[CourseRow]
+    by_job_function: list[GroupRow] = field(default_factory=list)
+    by_base: list[GroupRow] = field(default_factory=list)
+
+
+def _course_titles(course_ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Course.id, Course.slug, CourseVersion.title)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.id.in_(course_ids))
+    )
+    return {cid: (slug, title) for cid, slug, title in rows}
+
+
+def organization(org_id: int, now: datetime | None = None, *, breakdowns: bool = True) -> OrgCompliance:
+    """The compliance picture of one organization: per course, and by job function and base."""
+    now = now or utcnow()
+    rows = status_rows([org_id], now)
+    overall = _counts(db.session.execute(sa.select(*_counters(rows, now))).one())
+    per_course = db.session.execute(sa.select(rows.c.course_id, *_counters(rows, now)).group_by(rows.c.course_id)).all()
+    titles = _course_titles({r.course_id for r in per_course})
+    courses = sorted(
+        (CourseRow(r.course_id, *titles[r.course_id], _counts(r)) for r in per_course),
+        key=lambda c: (-c.counts.required, c.title),
+    )
+    result = OrgCompliance(org_id, overall, courses)
+    if breakdowns:
+        for column, target in ((rows.c.job_function, result.by_job_function), (rows.c.base, result.by_base)):
+            grouped = db.session.execute(
+                sa.select(column.label("grp"), rows.c.course_id, *_counters(rows, now))
+                .group_by(column, rows.c.course_id)
+                .order_by(column)
+            ).all()
+            target.extend(GroupRow(r.grp or "", r.course_id, _counts(r)) for r in grouped)
+    return result
+
+
+def organizations(org_ids: Iterable[int], now: datetime | None = None) -> dict[int, Counts]:
+    """Overall counts for several organizations in one query (the auditor's overview)."""
+    now = now or utcnow()
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    rows = status_rows(ids, now)
+    result = {
+        r.organization_id: _counts(r)
+        for r in db.session.execute(
+            sa.select(rows.c.organization_id, *_counters(rows, now)).group_by(rows.c.organization_id)
+        )
+    }
+    return {org_id: result.get(org_id, Counts()) for org_id in ids}
+
+
+def filter_people(
+    query: sa.Select, org_id: int, *, course_id: int | None, status: str, now: datetime | None = None
+) -> sa.Select:
+    """Narrow a query over User to the people behind one dashboard number.
+
+    ``status`` is one of FILTERS; ``course_id`` None means any required course.
+    """
+    now = now or utcnow()
+    rows = status_rows([org_id], now)
+    condition = sa.true()
+    if status in STATUSES:
+        condition = rows.c.status == status
+    elif status.startswith("expiring_") and status in FILTERS:
+        days = int(status.removeprefix("expiring_"))
+        condition = sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=days))
+    if course_id is not None:
+        condition = sa.and_(condition, rows.c.course_id == course_id)
+    matching = sa.select(rows.c.user_id).where(condition)
+    return query.where(User.id.in_(matching))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str  # "2026-11"
+    required: int
+    compliant: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.compliant / self.required) if self.required else 100
+
+
+def _month_ends(now: datetime, months: int) -> list[datetime]:
+    """The last instant of each of the previous ``months - 1`` months, then now."""
+    points = [now]
+    year, month = now.year, now.month
+    for _ in range(months - 1):
+        points.append(datetime(year, month, 1, tzinfo=UTC) - timedelta(microseconds=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(points))
+
+
+def trend(org_id: int, months: int = 12, now: datetime | None = None) -> list[TrendPoint]:
+    """Share of today's required staff and courses that held a valid certificate at each month's end.
+
+    One aggregate query per month, whatever the number of staff.
+    """
+    now = now or utcnow()
+    points = []
+    for moment in _month_ends(now, months):
+        valid_then = sa.exists().where(
+            Certificate.user_id == Requirement.user_id,
+            Certificate.course_id == Requirement.course_id,
+            Certificate.issued_at <= moment,
+            Certificate.expires_at > moment,
+            sa.or_(Certificate.revoked_at.is_(None), Certificate.revoked_at > moment),
+        )
+        required, compliant = db.session.execute(
+            sa.select(sa.func.count(), sa.func.count().filter(valid_then))
+            .select_from(Requirement)
+            .join(User, User.id == Requirement.user_id)
+            .where(Requirement.organization_id == org_id, User.active.is_(True), User.created_at <= moment)
+        ).one()
+        points.append(TrendPoint(moment.strftime("%Y-%m"), int(required), int(compliant)))
+    return points
+
+
+def organization_names(org_ids: Iterable[int]) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            sa.select(Organization.id, Organization.name).where(Organization.id.in_(list(org_ids)))
+        ).all()
+    )

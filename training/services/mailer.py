@@ -1,0 +1,101 @@
+"""Sending email through SMTP (MAIL_* settings), recording every message in the outbox.
+
+With no MAIL_SERVER configured, messages are written to the log instead of sent, and still recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+from training.extensions import db
+from training.models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+    kind: str
+    recipient_user_id: int | None = None
+    organization_id: int | None = None
+
+
+def configured() -> bool:
+    return bool(current_app.config["MAIL_SERVER"])
+
+
+def _smtp_send(messages: list[EmailMessage]) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for message in messages:
+            smtp.send_message(message)
+
+
+def record(mail: Mail, day: date | None = None) -> OutboxMessage:
+    """Add the message to the outbox (not yet sent). The caller commits, then calls ``deliver``."""
+    entry = OutboxMessage(
+        organization_id=mail.organization_id,
+        recipient_user_id=mail.recipient_user_id,
+        recipient_email=mail.to,
+        kind=mail.kind,
+        day=day or utcnow().date(),
+        subject=mail.subject,
+        body=mail.body,
+        transport="smtp" if configured() else "log",
+    )
+    db.session.add(entry)
+    return entry
+
+
+def deliver(entries: list[OutboxMessage]) -> int:
+    """Send recorded messages (or log them); mark each sent or note its error. Returns how many went out."""
+    pending = [e for e in entries if e.sent_at is None]
+    if not pending:
+        return 0
+    if not configured():
+        for entry in pending:
+            log.info(
+                "mail (not sent: MAIL_SERVER unset) to=%s subject=%s\n%s",
+                entry.recipient_email,
+                entry.subject,
+                entry.body,
+            )
+            entry.sent_at = utcnow()
+        db.session.commit()
+        return len(pending)
+    messages = []
+    for entry in pending:
+        message = EmailMessage()
+        message["From"] = current_app.config["MAIL_FROM"]
+        message["To"] = entry.recipient_email
+        message["Subject"] = entry.subject
+        message["Message-ID"] = make_msgid(domain="recognize-and-report")
+        message.set_content(entry.body)
+        messages.append(message)
+    try:
+        _smtp_send(messages)
+    except (OSError, smtplib.SMTPException) as exc:
+        for entry in pending:
+            entry.error = str(exc)[:500]
+        db.session.commit()
+        log.warning("could not send %d message(s): %s", len(pending), exc)
+        return 0
+    now = utcnow()
+    for entry in pending:
+        entry.sent_at = now
+    db.session.commit()
+    return len(pending)
