@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 from training import create_app
 from training.extensions import db, limiter
 from training.models import Organization, OrgKind, Role, User
-from training.services import passwords
+from training.services import passwords, requirements
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
@@ -165,6 +165,8 @@ def _new_user(
     )
     person.set_roles(roles or (Role.LEARNER,))
     db.session.add(person)
+    db.session.flush()
+    requirements.sync_person(person)  # as every real way of adding a person does
     db.session.commit()
     return person
 

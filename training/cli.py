@@ -174,6 +174,38 @@ def load_content(check: bool) -> None:
             click.echo(f"{label}: {', '.join(slugs)}")
 
 
+@click.command("send-reminders")
+@click.option(
+    "--org", "org_names", multiple=True, help="Only this organization (repeatable). Default: every organization."
+)
+@with_appcontext
+def send_reminders(org_names: tuple[str, ...]) -> None:
+    """Email staff whose training is overdue or expires within 30 days, and a digest to their managers.
+
+    Meant for cron, once a day. Each person gets at most one reminder and each manager one digest a
+    day: running it again the same day sends nothing new. With no MAIL_SERVER set, messages are
+    written to the log instead. Exits with status 1 if any message could not be sent.
+    """
+    from training.services import reminders
+
+    org_ids = None
+    if org_names:
+        org_ids = []
+        for org_name in org_names:
+            found = organizations.find_by_name(org_name)
+            if found is None:
+                _fail(ServiceError({"org": f"no organization named {org_name!r}"}))
+            org_ids.append(found.id)
+    report = reminders.send_reminders(org_ids=org_ids)
+    click.echo(
+        f"reminders sent: {report.reminders_sent}, digests sent: {report.digests_sent}, "
+        f"skipped (already sent today): {report.skipped_already_sent}, failed: {report.failed}"
+    )
+    if report.failed:
+        click.echo(f"error: {report.failed} message(s) could not be sent; see the log", err=True)
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    for command in (create_org, create_user, invite, seed_demo, load_content):
+    for command in (create_org, create_user, invite, seed_demo, load_content, send_reminders):
         app.cli.add_command(command)

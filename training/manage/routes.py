@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,9 +8,9 @@ from training.extensions import db
 from training.forms import ConfirmForm
 from training.manage import bp
 from training.manage.forms import ContactForm
-from training.models import JobFunction, ReportingContact, User
+from training.models import JobFunction, ReportingContact
 from training.policy import Ability, get_managed_person_or_404, permission
-from training.services import contacts, directory, issuing
+from training.services import catalogue, contacts, issuing, staff_list
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
@@ -19,26 +18,30 @@ from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 @bp.route("/staff")
 @permission(Ability.MANAGE_ORG)
 def staff():
-    search = request.args.get("q", "").strip()
-    job_function = request.args.get("job_function", "")
-    status = request.args.get("status", "active")
-    query = directory.matching(
-        sa.select(User).where(User.organization_id == current_user.organization_id),
-        search=search,
-        job_function=job_function,
-        status=status,
-    )
-    page = db.paginate(
-        query.order_by(User.full_name, User.id), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False
-    )
+    spec = staff_list.StaffFilter.from_args(request.args)
+    org_id = current_user.organization_id
+    page = db.paginate(staff_list.query(org_id, spec), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False)
     return render_template(
         "manage/staff.html",
         page=page,
-        search=search,
-        job_function=job_function,
-        status=status,
+        spec=spec,
         job_functions=list(JobFunction),
+        bases=staff_list.bases(org_id),
+        courses=catalogue.published_courses(),
+        compliance_labels=COMPLIANCE_FILTER_LABELS,
     )
+
+
+COMPLIANCE_FILTER_LABELS = {
+    "required": "Required (any status)",
+    "compliant": "Compliant",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "overdue": "Overdue",
+    "expiring_30": "Expiring within 30 days",
+    "expiring_60": "Expiring within 60 days",
+    "expiring_90": "Expiring within 90 days",
+}
 
 
 @bp.route("/staff/<int:user_id>")

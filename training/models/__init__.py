@@ -7,6 +7,7 @@ from training.models.course import Course, CourseVersion, Module, Question
 from training.models.learning import Attempt, ModuleCompletion
 from training.models.org import ORG_KIND_LABELS, Organization, OrgKind, oversight
 from training.models.outbox import OutboxMessage
+from training.models.staff_import import StaffImport
 from training.models.token import AccessToken, TokenPurpose
 from training.models.types import UTCDateTime, utcnow
 from training.models.user import (
@@ -38,6 +39,7 @@ __all__ = [
     "ReportingContact",
     "Requirement",
     "Role",
+    "StaffImport",
     "TokenPurpose",
     "UTCDateTime",
     "User",

@@ -5,14 +5,27 @@ Safe to run twice: what exists is left as it is, what is missing is added.
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import JobFunction, Organization, OrgKind, ReportingContact, Role, User
-from training.services import passwords, requirements
+from training.models import (
+    Attempt,
+    Course,
+    JobFunction,
+    ModuleCompletion,
+    Organization,
+    OrgKind,
+    ReportingContact,
+    Role,
+    User,
+    utcnow,
+)
+from training.services import issuing, passwords, requirements
 
 DEMO_PASSWORD = "blue-heart-demo-2026"  # noqa: S105 — printed by the seed and shown in the README; demo only
 
@@ -174,9 +187,62 @@ def seed_demo() -> SeedReport:
             people_added += 1
     db.session.flush()
     _seed_contacts(orgs[AIRLINE])
+    if people_added:
+        _seed_history([orgs[AIRLINE], orgs[AIRPORT]])
     requirements.sync_all()
     db.session.commit()
     return SeedReport(orgs_added, people_added, DEMO_PASSWORD)
+
+
+def _seed_history(orgs: list[Organization]) -> None:
+    """A year of training history, so dashboards and trends have something true to show.
+
+    Deterministic: staff joined over the past 14 months; most passed the core course at some point
+    (some now expiring or expired), some are part-way through, some have not started. The demo
+    learners crew@ and agent@ keep a clean slate so they can take the course themselves.
+    """
+    core = db.session.scalar(sa.select(Course).where(Course.slug == "recognize-and-report"))
+    if core is None or core.current_version is None:
+        return  # content not loaded yet: the history comes with the next seed after load-content
+    rng = random.Random(2026)
+    now = utcnow()
+    fresh = {a.email for a in DEMO_ACCOUNTS if Role.MANAGER not in a.roles}
+    staff = db.session.scalars(
+        sa.select(User).where(User.organization_id.in_([o.id for o in orgs])).order_by(User.id)
+    ).all()
+    version = core.current_version
+    for person in staff:
+        if person.email in fresh:
+            continue
+        person.created_at = now - timedelta(days=rng.randint(30, 420))
+        roll = rng.random()
+        if roll < 0.62:
+            issued = person.created_at + timedelta(days=rng.randint(3, 25))
+            issued = min(issued, now - timedelta(days=2))
+            attempt = Attempt(
+                user_id=person.id,
+                course_id=core.id,
+                course_version_id=version.id,
+                started_at=issued - timedelta(minutes=20),
+                deadline_at=issued + timedelta(minutes=10),
+                drawn=[],
+                question_count=version.questions_per_attempt,
+                submitted_at=issued,
+                correct_count=version.questions_per_attempt,
+                score_percent=100,
+                passed=True,
+            )
+            db.session.add(attempt)
+            db.session.flush()
+            issuing.issue_for_attempt(attempt, issued_at=issued)
+        elif roll < 0.8:
+            for module in version.modules[: rng.randint(1, len(version.modules) - 1)]:
+                db.session.add(
+                    ModuleCompletion(
+                        user_id=person.id, course_id=core.id, module_slug=module.slug, course_version_id=version.id
+                    )
+                )
+    db.session.flush()
 
 
 # Plainly fictional, labelled examples: real numbers are entered by each organization's manager.

@@ -83,8 +83,11 @@ def certificate_target(attempt: Attempt) -> tuple[Course, CourseVersion, Certifi
     return renewed, renewed.current_version, held
 
 
-def issue_for_attempt(attempt: Attempt) -> IssueOutcome:
-    """Issue the certificate a passed attempt earns. Runs in the grading transaction; the caller commits."""
+def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> IssueOutcome:
+    """Issue the certificate a passed attempt earns. Runs in the grading transaction; the caller commits.
+
+    ``issued_at`` is for building demo history only; real issues are dated now.
+    """
     target = certificate_target(attempt)
     if isinstance(target, str):
         return IssueOutcome(None, target)
@@ -92,7 +95,7 @@ def issue_for_attempt(attempt: Attempt) -> IssueOutcome:
     holder = db.session.get(User, attempt.user_id)
     assert holder is not None
     org = holder.organization
-    issued_at = utcnow()
+    issued_at = issued_at or utcnow()
     serial = serials.new_serial()
     certificate = Certificate(
         serial=serial,

@@ -28,7 +28,11 @@ class PersonFields:
     base: str = ""
 
 
-def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
+def check(fields: PersonFields, existing: User | None) -> tuple[dict[str, object], dict[str, str]]:
+    """The values as they would be stored, and every problem with them (field name -> message).
+
+    Reads the database (for clashes) but writes nothing. ``existing`` is the person being edited.
+    """
     errors: dict[str, str] = {}
     email = ""
     try:
@@ -68,8 +72,6 @@ def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
     base = fields.base.strip().upper()
     if base and not _BASE.match(base):
         errors["base"] = "Use the station code, e.g. NBO (3 to 5 letters or digits)."
-    if errors:
-        raise ServiceError(errors)
     return {
         "email": email,
         "full_name": name,
@@ -77,8 +79,20 @@ def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
         "job_function": fields.job_function,
         "employee_number": employee_number or None,
         "base": base or None,
-        "roles": {Role(r) for r in roles},
-    }
+        "roles": {Role(r) for r in roles - unknown},
+    }, errors
+
+
+def validate(fields: PersonFields, existing: User | None) -> dict[str, str]:
+    """Every problem with ``fields`` (field name -> message); empty when they may be saved. Writes nothing."""
+    return check(fields, existing)[1]
+
+
+def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
+    values, errors = check(fields, existing)
+    if errors:
+        raise ServiceError(errors)
+    return values
 
 
 def create_person(fields: PersonFields) -> User:

@@ -12,10 +12,18 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import Attempt, Certificate, Course, CourseVersion, ModuleCompletion, User, utcnow
+from training.models import (
+    Attempt,
+    Certificate,
+    Course,
+    CourseVersion,
+    ModuleCompletion,
+    Requirement,
+    User,
+    utcnow,
+)
 from training.services.catalogue import published_courses
 
-DEFAULT_DAYS_TO_COMPLETE = 30
 EXPIRY_WARNING_DAYS = 60
 
 
@@ -64,10 +72,6 @@ class CourseStanding:
         return next((m.slug for m in self.version.modules if m.slug not in self.completed_modules), None)
 
 
-def is_required(user: User, version: CourseVersion) -> bool:
-    return user.job_function in (version.required_for or [])
-
-
 def completed_modules(user_id: int, course_id: int) -> frozenset[str]:
     return frozenset(
         db.session.scalars(
@@ -107,13 +111,20 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
             sa.select(Attempt.course_id).where(Attempt.user_id == user.id, Attempt.course_id.in_(course_ids)).distinct()
         )
     )
+    due = dict(
+        db.session.execute(
+            sa.select(Requirement.course_id, Requirement.due_at).where(
+                Requirement.user_id == user.id, Requirement.course_id.in_(course_ids)
+            )
+        ).all()
+    )
     now = utcnow()
     result = []
     for version in versions:
         passed_at, expires_at = held.get(version.course_id, (None, None))
         started = version.course_id in done or version.course_id in attempted
         completed = frozenset(done.get(version.course_id, set()))
-        result.append(_standing(user, version, completed, passed_at, expires_at, started, now))
+        result.append(_standing(version, completed, passed_at, expires_at, started, due.get(version.course_id), now))
     # Required first; among them the course most jobs need (the core course) first; refreshers last.
     result.sort(
         key=lambda s: (not s.required, s.version.renews_slug is not None, -len(s.version.required_for), s.version.title)
@@ -122,17 +133,19 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
 
 
 def _standing(
-    user: User,
     version: CourseVersion,
     done: frozenset[str],
     passed_at: datetime | None,
     expires_at: datetime | None,
     started: bool,
+    due_at: datetime | None,
     now: datetime,
 ) -> CourseStanding:
-    """Standing from the newest unrevoked certificate: an expired one makes the course required again."""
-    required = is_required(user, version)
-    due_at = user.created_at + timedelta(days=DEFAULT_DAYS_TO_COMPLETE) if required else None
+    """Standing from the newest unrevoked certificate: an expired one makes the course required again.
+
+    Required means a requirement row exists (its job function, or a manager's assignment).
+    """
+    required = due_at is not None
     if expires_at is not None and expires_at > now:
         soon = expires_at - now <= timedelta(days=EXPIRY_WARNING_DAYS)
         status = Status.EXPIRING_SOON if soon else Status.PASSED

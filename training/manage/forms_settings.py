@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from training.forms import choices
+from training.models import JobFunction
+
+
+class DaysForm(FlaskForm):
+    days_to_complete = IntegerField(
+        "Days new staff have to complete their required courses",
+        validators=[InputRequired("Give a number of days."), NumberRange(1, 365, "Use 1 to 365 days.")],
+    )
+    submit = SubmitField("Save")
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(
+        "Logo for certificates",
+        description="PNG or JPEG, at most 300 KB.",
+        validators=[FileRequired("Choose an image file.")],
+    )
+    submit = SubmitField("Upload logo")
+
+
+class AssignmentForm(FlaskForm):
+    course = SelectField("Course", validators=[DataRequired("Choose a course.")])
+    target_kind = SelectField(
+        "For", choices=choices([("job_function", "A job function"), ("base", "A base"), ("person", "One person")])
+    )
+    job_function = SelectField("Job function", choices=choices([("", "—"), *((j.value, j.label) for j in JobFunction)]))
+    base = StringField("Base (station code)", description="e.g. NBO")
+    email = StringField("Person's email")
+    due_on = DateField("Due date", validators=[Optional()])
+    submit = SubmitField("Assign")

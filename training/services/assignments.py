@@ -1,0 +1,95 @@
+"""Managers' assignments: a course for a job function, a base or a named person, due on a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import Assignment, Course, JobFunction, Organization, User
+from training.services import requirements
+from training.services.errors import ServiceError
+
+
+@dataclass
+class AssignmentFields:
+    course_slug: str
+    target_kind: str
+    target_value: str
+    due_on: date | None
+
+
+def add(org: Organization, fields: AssignmentFields, by: User, today: date) -> Assignment:
+    errors: dict[str, str] = {}
+    course = db.session.scalar(sa.select(Course).where(Course.slug == fields.course_slug, Course.retired_at.is_(None)))
+    if course is None:
+        errors["course"] = "Choose a published course."
+    value = fields.target_value.strip()
+    if fields.target_kind == "job_function":
+        if value not in {j.value for j in JobFunction}:
+            errors["target_value"] = "Choose a job function."
+    elif fields.target_kind == "base":
+        value = value.upper()
+        if not value or len(value) > 5:
+            errors["target_value"] = "Give a station code, e.g. NBO."
+    elif fields.target_kind == "person":
+        person = db.session.scalar(
+            sa.select(User).where(User.organization_id == org.id, sa.func.lower(User.email) == value.lower())
+        )
+        if person is None:
+            errors["target_value"] = "Nobody in your organization has this email address."
+        else:
+            value = str(person.id)
+    else:
+        errors["target_kind"] = "Choose who the course is for."
+    if fields.due_on is None:
+        errors["due_on"] = "Give a due date."
+    elif fields.due_on < today:
+        errors["due_on"] = "The due date is in the past."
+    if errors:
+        raise ServiceError(errors)
+    assignment = Assignment(
+        organization_id=org.id,
+        course_id=course.id,
+        target_kind=fields.target_kind,
+        target_value=value,
+        due_on=fields.due_on,
+        created_by_id=by.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    requirements.sync_org(org)
+    db.session.commit()
+    return assignment
+
+
+def remove(org: Organization, assignment: Assignment) -> None:
+    db.session.delete(assignment)
+    db.session.flush()
+    requirements.sync_org(org)
+    db.session.commit()
+
+
+def of_org(org_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            sa.select(Assignment).where(Assignment.organization_id == org_id).order_by(Assignment.due_on, Assignment.id)
+        )
+    )
+
+
+def get_or_none(org_id: int, assignment_id: int) -> Assignment | None:
+    return db.session.scalar(
+        sa.select(Assignment).where(Assignment.id == assignment_id, Assignment.organization_id == org_id)
+    )
+
+
+def describe_target(assignment: Assignment) -> str:
+    if assignment.target_kind == "job_function":
+        return f"Everyone in {JobFunction(assignment.target_value).label}"
+    if assignment.target_kind == "base":
+        return f"Everyone based at {assignment.target_value}"
+    person = db.session.get(User, int(assignment.target_value))
+    return person.full_name if person else "(someone who left)"

@@ -1,0 +1,156 @@
+"""CSV and XLSX exports, produced row by row so a large organization does not exhaust memory.
+
+CSV is streamed as it is written. XLSX is written by openpyxl's write-only workbook into a
+temporary file (memory stays flat), which is then streamed in chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from training.extensions import db
+from training.models import Certificate, Course, CourseVersion, JobFunction, User, utcnow
+from training.services import compliance
+
+CHUNK = 64 * 1024
+BATCH = 1000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: object) -> object:
+    """Neutralise spreadsheet formulas in text taken from people (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a BOM, so Excel reads UTF-8
+    writer.writerow(header)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([_safe(v) for v in row])
+        if n % 500 == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def xlsx_stream(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+STAFF_HEADER = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]
+
+
+def staff_rows(select: sa.Select) -> Iterator[list[object]]:
+    """Rows of a (scoped, filtered) query over User, fetched in batches."""
+    labels = {j.value: j.label for j in JobFunction}
+    only_columns = select.with_only_columns(
+        User.full_name,
+        User.email,
+        User.employee_number,
+        User.job_function,
+        User.base,
+        User.active,
+        User.password_hash.is_not(None),
+    )
+    for name, email, number, job, base, active, has_password in db.session.execute(
+        only_columns.execution_options(yield_per=BATCH)
+    ):
+        yield [
+            name,
+            email,
+            number or "",
+            labels.get(job, job),
+            base or "",
+            "active" if active else "deactivated",
+            "yes" if has_password else "not yet",
+        ]
+
+
+COMPLIANCE_HEADER = [
+    "Name",
+    "Email",
+    "Employee number",
+    "Job function",
+    "Base",
+    "Course",
+    "Status",
+    "Due",
+    "Certificate serial",
+    "Certificate expires",
+]
+
+
+def compliance_rows(org_id: int, now: datetime | None = None) -> Iterator[list[object]]:
+    """One row per person and required course, with the status the dashboard counts."""
+    now = now or utcnow()
+    rows = compliance.status_rows([org_id], now)
+    latest_serial = (
+        sa.select(Certificate.serial)
+        .where(
+            Certificate.user_id == rows.c.user_id,
+            Certificate.course_id == rows.c.course_id,
+            Certificate.revoked_at.is_(None),
+        )
+        .order_by(Certificate.expires_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    select = (
+        sa.select(
+            User.full_name,
+            User.email,
+            User.employee_number,
+            User.job_function,
+            User.base,
+            CourseVersion.title,
+            rows.c.status,
+            rows.c.effective_due,
+            latest_serial,
+            rows.c.best_expiry,
+        )
+        .join(User, User.id == rows.c.user_id)
+        .join(Course, Course.id == rows.c.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .order_by(User.full_name, User.id, CourseVersion.title)
+    )
+    labels = {j.value: j.label for j in JobFunction}
+    for name, email, number, job, base, title, status, due, serial, expiry in db.session.execute(
+        select.execution_options(yield_per=BATCH)
+    ):
+        yield [
+            name,
+            email,
+            number or "",
+            labels.get(job, job),
+            base or "",
+            title,
+            compliance.STATUS_LABELS.get(status, status),
+            _date(due),
+            serial or "",
+            _date(expiry),
+        ]

@@ -1,0 +1,256 @@
+"""Daily email reminders: staff whose training is overdue or expiring soon, and a digest for managers.
+
+Meant to run once a day from cron (``flask --app app send-reminders``). Every message is recorded in the
+outbox before it is sent, and the outbox allows one message of a kind per person per day, so running
+twice the same day, or two runs at once, never sends anyone the same message twice.
+
+Free of Flask request objects: it needs an application context only (settings and database).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from training.extensions import db
+from training.models import Course, CourseVersion, Organization, OutboxMessage, Role, User, UserRole, utcnow
+from training.services import compliance, mailer
+from training.services.mailer import Mail
+
+EXPIRING_DAYS = 30
+DIGEST_NAME_LIMIT = 50
+KIND_REMINDER = "reminder"
+KIND_DIGEST = "manager_digest"
+
+
+@dataclass
+class ReminderReport:
+    reminders_sent: int = 0
+    digests_sent: int = 0
+    skipped_already_sent: int = 0
+    failed: int = 0
+
+    def add(self, other: ReminderReport) -> None:
+        self.reminders_sent += other.reminders_sent
+        self.digests_sent += other.digests_sent
+        self.skipped_already_sent += other.skipped_already_sent
+        self.failed += other.failed
+
+
+@dataclass(frozen=True)
+class DueCourse:
+    course_id: int
+    title: str
+    overdue: bool
+    when: datetime  # overdue since (effective due date), or expires on
+
+    def describe(self) -> str:
+        return f"{'overdue since' if self.overdue else 'expires on'} {format_date(self.when)}"
+
+
+@dataclass
+class DuePerson:
+    user_id: int
+    full_name: str
+    email: str
+    never_signed_in: bool
+    courses: list[DueCourse] = field(default_factory=list)
+
+
+def format_date(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def due_people(org_id: int, now: datetime) -> list[DuePerson]:
+    """Active people of one organization with a course overdue or expiring within 30 days. One query."""
+    rows = compliance.status_rows([org_id], now)
+    needs_action = sa.or_(
+        rows.c.status == "overdue",
+        sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=EXPIRING_DAYS)),
+    )
+    query = (
+        sa.select(
+            rows.c.user_id,
+            rows.c.course_id,
+            rows.c.status,
+            rows.c.effective_due,
+            rows.c.best_expiry,
+            User.full_name,
+            User.email,
+            User.password_hash.is_(None).label("never_signed_in"),
+            CourseVersion.title,
+        )
+        .select_from(rows)
+        .join(User, User.id == rows.c.user_id)
+        .join(Course, Course.id == rows.c.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(needs_action)
+        .order_by(User.full_name, rows.c.user_id, CourseVersion.title)
+    )
+    people: dict[int, DuePerson] = {}
+    for row in db.session.execute(query):
+        person = people.get(row.user_id)
+        if person is None:
+            person = people[row.user_id] = DuePerson(row.user_id, row.full_name, row.email, bool(row.never_signed_in))
+        overdue = row.status == "overdue"
+        person.courses.append(
+            DueCourse(row.course_id, row.title, overdue, row.effective_due if overdue else row.best_expiry)
+        )
+    return list(people.values())
+
+
+def reminder_mail(person: DuePerson, org_id: int, base_url: str) -> Mail:
+    overdue = sum(c.overdue for c in person.courses)
+    expiring = len(person.courses) - overdue
+    summary = []
+    if overdue:
+        summary.append(f"{_plural(overdue, 'course')} overdue")
+    if expiring:
+        summary.append(f"{_plural(expiring, 'certificate')} expiring soon")
+    lines = [
+        f"Hello {person.full_name},",
+        "",
+        "A friendly reminder about your Recognize & Report training:",
+        "",
+        *(f"- {c.title}: {c.describe()}" for c in person.courses),
+        "",
+        "It takes a few minutes on your phone. Sign in to continue:",
+        f"{base_url}/",
+    ]
+    if person.never_signed_in:
+        lines += ["", "If you have never signed in, ask your manager for a new sign-in link."]
+    lines += ["", "Thank you for helping to recognize and report human trafficking.", "Recognize & Report"]
+    return Mail(
+        to=person.email,
+        subject="Training reminder: " + ", ".join(summary),
+        body="\n".join(lines) + "\n",
+        kind=KIND_REMINDER,
+        recipient_user_id=person.user_id,
+        organization_id=org_id,
+    )
+
+
+def digest_mail(
+    manager_id: int, manager_name: str, manager_email: str, org: tuple[int, str], people: list[DuePerson], base_url: str
+) -> Mail:
+    org_id, org_name = org
+    per_course: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for person in people:
+        for course in person.courses:
+            per_course[course.title][0 if course.overdue else 1] += 1
+    overdue_total = sum(o for o, _ in per_course.values())
+    expiring_total = sum(e for _, e in per_course.values())
+    # Overdue people first, so the ones who matter most are named before the list is cut.
+    ordered = sorted(people, key=lambda p: (not any(c.overdue for c in p.courses), p.full_name.lower(), p.user_id))
+    lines = [
+        f"Hello {manager_name},",
+        "",
+        f"Today's training summary for {org_name}:",
+        "",
+        *(
+            f"- {title}: {overdue} overdue, {expiring} expiring within {EXPIRING_DAYS} days"
+            for title, (overdue, expiring) in sorted(per_course.items())
+        ),
+        "",
+        f"Who needs to act ({'1 person' if len(people) == 1 else f'{len(people)} people'}):",
+        *(
+            f"- {p.full_name}: " + "; ".join(f"{c.title}, {c.describe()}" for c in p.courses)
+            for p in ordered[:DIGEST_NAME_LIMIT]
+        ),
+    ]
+    if len(ordered) > DIGEST_NAME_LIMIT:
+        lines.append(f"and {len(ordered) - DIGEST_NAME_LIMIT} more")
+    lines += [
+        "",
+        "Each of them gets their own reminder. See everyone's status, and send a new sign-in link to anyone",
+        "who has not signed in yet:",
+        f"{base_url}/manage/staff",
+        "",
+        "Recognize & Report",
+    ]
+    return Mail(
+        to=manager_email,
+        subject=f"{org_name} training: {overdue_total} overdue, {expiring_total} expiring within {EXPIRING_DAYS} days",
+        body="\n".join(lines) + "\n",
+        kind=KIND_DIGEST,
+        recipient_user_id=manager_id,
+        organization_id=org_id,
+    )
+
+
+def _managers(org_id: int) -> list[tuple[int, str, str]]:
+    return list(
+        db.session.execute(
+            sa.select(User.id, User.full_name, User.email)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.organization_id == org_id, User.active.is_(True), UserRole.role == Role.MANAGER.value)
+            .order_by(User.id)
+        ).tuples()
+    )
+
+
+def _record_once(mails: list[Mail], now: datetime, report: ReminderReport) -> list[int]:
+    """Add each message to the outbox in its own savepoint; the one-a-day constraint refuses repeats."""
+    ids = []
+    for mail in mails:
+        try:
+            with db.session.begin_nested():
+                entry = mailer.record(mail, day=now.date())
+        except sa.exc.IntegrityError:
+            report.skipped_already_sent += 1
+            continue
+        ids.append(entry.id)
+    return ids
+
+
+def _organization(org_id: int, name: str, now: datetime, base_url: str) -> ReminderReport:
+    report = ReminderReport()
+    people = due_people(org_id, now)
+    if not people:
+        return report
+    mails = [reminder_mail(p, org_id, base_url) for p in people]
+    mails += [digest_mail(*m, (org_id, name), people, base_url) for m in _managers(org_id)]
+    ids = _record_once(mails, now, report)
+    db.session.commit()  # recorded before sent: a run at the same time is refused, never sends twice
+    if not ids:
+        return report
+    entries = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
+    mailer.deliver(entries)
+    outcome = db.session.execute(
+        sa.select(
+            OutboxMessage.kind, OutboxMessage.error.is_not(None), OutboxMessage.sent_at.is_not(None), sa.func.count()
+        )
+        .where(OutboxMessage.id.in_(ids))
+        .group_by(OutboxMessage.kind, OutboxMessage.error.is_not(None), OutboxMessage.sent_at.is_not(None))
+    )
+    for kind, errored, sent, count in outcome:
+        if errored:
+            report.failed += count
+        elif sent and kind == KIND_REMINDER:
+            report.reminders_sent += count
+        elif sent:
+            report.digests_sent += count
+    return report
+
+
+def send_reminders(now: datetime | None = None, org_ids: list[int] | None = None) -> ReminderReport:
+    """Email every active person whose training is overdue or expiring within 30 days, and a digest to
+    their organization's active managers; each at most once a day. All organizations, or the given ones."""
+    now = (now or utcnow()).astimezone(UTC)
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    query = sa.select(Organization.id, Organization.name).order_by(Organization.id)
+    if org_ids is not None:
+        query = query.where(Organization.id.in_(org_ids))
+    organizations = list(db.session.execute(query).tuples())
+    report = ReminderReport()
+    for org_id, name in organizations:
+        report.add(_organization(org_id, name, now, base_url))
+    return report

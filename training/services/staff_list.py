@@ -1,0 +1,87 @@
+"""The manager's staff list: one filter object, used by the page, its exports and the dashboard links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import Course, JobFunction, User
+from training.services import compliance, directory
+
+SORTS = {
+    "name": (User.full_name, User.id),
+    "employee_number": (User.employee_number, User.id),
+    "job_function": (User.job_function, User.full_name),
+    "base": (User.base, User.full_name),
+}
+
+
+@dataclass(frozen=True)
+class StaffFilter:
+    q: str = ""
+    job_function: str = ""
+    base: str = ""
+    status: str = "active"  # active, inactive, all
+    course: str = ""  # course slug
+    compliance: str = ""  # one of compliance.FILTERS
+    sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> StaffFilter:
+        """Read the filter from a URL's query; values that make no sense are dropped, not refused."""
+        job_function = args.get("job_function", "")
+        status = args.get("status", "active")
+        wanted = args.get("compliance", "")
+        sort = args.get("sort", "name")
+        return cls(
+            q=args.get("q", "").strip()[:100],
+            job_function=job_function if job_function in {j.value for j in JobFunction} else "",
+            base=args.get("base", "").strip().upper()[:5],
+            status=status if status in directory.STATUSES else "active",
+            course=args.get("course", "").strip()[:80],
+            compliance=wanted if wanted in compliance.FILTERS else "",
+            sort=sort if sort in SORTS else "name",
+        )
+
+    def args(self, **changes: str) -> dict[str, str]:
+        """As URL query arguments (empty ones left out)."""
+        values = {**asdict(self), **changes}
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def describes_compliance(self) -> bool:
+        return bool(self.compliance or self.course)
+
+
+def query(org_id: int, spec: StaffFilter) -> sa.Select:
+    """The people of one organization matching the filter, in the chosen order."""
+    select = directory.matching(
+        sa.select(User).where(User.organization_id == org_id),
+        search=spec.q,
+        job_function=spec.job_function,
+        status=spec.status,
+    )
+    if spec.base:
+        select = select.where(User.base == spec.base)
+    if spec.describes_compliance:
+        course_id = None
+        if spec.course:
+            course_id = db.session.scalar(sa.select(Course.id).where(Course.slug == spec.course))
+            if course_id is None:
+                return select.where(sa.false())
+        select = compliance.filter_people(select, org_id, course_id=course_id, status=spec.compliance or "required")
+    return select.order_by(*SORTS[spec.sort])
+
+
+def bases(org_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(User.base)
+            .where(User.organization_id == org_id, User.base.is_not(None))
+            .distinct()
+            .order_by(User.base)
+        )
+    )
