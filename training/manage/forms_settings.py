@@ -31,7 +31,11 @@ class AssignmentForm(FlaskForm):
     target_kind = SelectField(
         "For", choices=choices([("job_function", "A job function"), ("base", "A base"), ("person", "One person")])
     )
-    job_function = SelectField("Job function", choices=choices([("", "—"), *((j.value, j.label) for j in JobFunction)]))
+    job_function = SelectField(
+        "Job function",
+        choices=choices([("", "—"), *((j.value, j.label) for j in JobFunction)]),
+        validate_choice=False,  # only read when "For" is a job function; the service checks it
+    )
     base = StringField("Base (station code)", description="e.g. NBO")
     email = StringField("Person's email")
     due_on = DateField("Due date", validators=[Optional()])

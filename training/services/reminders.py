@@ -122,7 +122,7 @@ def reminder_mail(person: DuePerson, org_id: int, base_url: str) -> Mail:
         "",
         *(f"- {c.title}: {c.describe()}" for c in person.courses),
         "",
-        "It takes a few minutes on your phone. Sign in to continue:",
+        "You can do it on your phone, between duties. Sign in to continue:",
         f"{base_url}/",
     ]
     if person.never_signed_in:

@@ -1,0 +1,321 @@
+"""The manager's dashboard, staff list filters, exports, assignments and settings, on a hand-built
+organization whose answers are known."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from tests.conftest import login, submit, text
+from tests.content_fixture import write_content
+from training.extensions import db
+from training.models import (
+    Attempt,
+    Certificate,
+    Course,
+    ModuleCompletion,
+    Organization,
+    Requirement,
+    Role,
+    User,
+)
+from training.services import compliance, content_loader, requirements
+
+NOW = datetime.now(UTC)
+
+
+def _certificate(person: User, course: Course, *, expires_in_days: int, serial: str) -> None:
+    issued = NOW + timedelta(days=expires_in_days) - timedelta(days=365)
+    attempt = Attempt(
+        user_id=person.id,
+        course_id=course.id,
+        course_version_id=course.current_version_id,
+        started_at=issued,
+        deadline_at=issued,
+        drawn=[],
+        question_count=4,
+        submitted_at=issued,
+        correct_count=4,
+        score_percent=100,
+        passed=True,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.add(
+        Certificate(
+            serial=serial,
+            user_id=person.id,
+            organization_id=person.organization_id,
+            course_id=course.id,
+            course_version_id=course.current_version_id,
+            content_hash="0" * 64,
+            attempt_id=attempt.id,
+            issued_at=issued,
+            expires_at=NOW + timedelta(days=expires_in_days),
+            holder_name=person.full_name,
+            job_function=person.job_function,
+            organization_name="x",
+            course_title="Test course",
+            version_label="1",
+            pdf=b"%PDF-1.7 test",
+            pdf_sha256="0" * 64,
+        )
+    )
+
+
+@pytest.fixture
+def org(app, tmp_path, make_org, make_user):
+    """Six cabin crew with one known status each, a deactivated one, and another organization's staff."""
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
+    airline = make_org("Known Air")
+    other = make_org("Other Air")
+    manager = make_user(airline, Role.MANAGER, full_name="Mara Manager", job_function="other")
+    names = ["A Compliant", "B Expiring", "C Progress", "D Fresh", "E Late", "F Lapsed", "G Gone"]
+    people = {
+        n[0]: make_user(airline, full_name=n, job_function="cabin_crew", base="NBO" if n < "D" else "MBA")
+        for n in names
+    }
+    stranger = make_user(other, full_name="Z Stranger", job_function="cabin_crew")
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+        get = lambda key: db.session.get(User, people[key].id)  # noqa: E731
+        _certificate(get("A"), course, expires_in_days=200, serial="AAAA-AAAA-AAAA-AA")
+        _certificate(get("B"), course, expires_in_days=20, serial="BBBB-BBBB-BBBB-BB")
+        db.session.add(
+            ModuleCompletion(
+                user_id=people["C"].id,
+                course_id=course.id,
+                module_slug="m-one",
+                course_version_id=course.current_version_id,
+            )
+        )
+        get("E").created_at = NOW - timedelta(days=90)
+        get("F").created_at = NOW - timedelta(days=400)
+        _certificate(get("F"), course, expires_in_days=-10, serial="FFFF-FFFF-FFFF-FF")
+        get("G").active = False
+        _certificate(db.session.get(User, stranger.id), course, expires_in_days=100, serial="ZZZZ-ZZZZ-ZZZZ-ZZ")
+        db.session.flush()
+        requirements.sync_all()
+        db.session.commit()
+    return {"org": airline, "manager": manager, "people": people, "stranger": stranger, "other": other}
+
+
+EXPECTED = {
+    "required": 6,
+    "compliant": 2,
+    "in_progress": 1,
+    "not_started": 1,
+    "overdue": 2,
+    "expiring_30": 1,
+    "expiring_60": 1,
+    "expiring_90": 1,
+}
+EXPECTED_PEOPLE = {
+    "required": {"A", "B", "C", "D", "E", "F"},
+    "compliant": {"A", "B"},
+    "in_progress": {"C"},
+    "not_started": {"D"},
+    "overdue": {"E", "F"},
+    "expiring_30": {"B"},
+    "expiring_60": {"B"},
+    "expiring_90": {"B"},
+}
+
+
+def test_compliance_numbers_of_a_known_organization(app, org):
+    with app.app_context():
+        picture = compliance.organization(org["org"].id)
+        [course] = picture.courses
+        assert {k: course.counts.get(k) for k in EXPECTED} == EXPECTED
+        assert picture.overall.percent_compliant == 33
+        by_base = {(g.group, g.course_id): g.counts for g in picture.by_base}
+        assert {base: c.required for (base, _), c in by_base.items()} == {"NBO": 3, "MBA": 3}
+        assert {base: c.compliant for (base, _), c in by_base.items()} == {"NBO": 2, "MBA": 0}
+        overview = compliance.organizations([org["org"].id, org["other"].id])
+        assert overview[org["other"].id].compliant == 1
+        assert overview[org["other"].id].required == 1
+
+
+def _listed(client, **args) -> set[str]:
+    page = text(client.get("/manage/staff", query_string=args))
+    return {m[0] for m in re.findall(r'/manage/staff/\d+">([A-G]) ', page)}
+
+
+@pytest.mark.parametrize("status", sorted(EXPECTED_PEOPLE))
+def test_every_dashboard_number_matches_the_list_it_links_to(app, client, org, status):
+    login(client, org["manager"].email)
+    dashboard = text(client.get("/manage/"))
+    link = re.search(rf'href="(/manage/staff\?[^"]*compliance={status}&amp;course=test-course[^"]*)">(\d+)<', dashboard)
+    assert link, f"no link for {status}"
+    url, number = link.group(1).replace("&amp;", "&"), int(link.group(2))
+    assert number == EXPECTED[status]
+    page = text(client.get(url))
+    listed = {m[0] for m in re.findall(r'/manage/staff/\d+">([A-G]) ', page)}
+    assert listed == EXPECTED_PEOPLE[status]
+    assert len(listed) == number
+
+
+def test_dashboard_shows_only_the_managers_own_organization(app, client, org, make_user):
+    other_manager = make_user(org["other"], Role.MANAGER)
+    login(client, other_manager.email)
+    page = text(client.get("/manage/"))
+    assert "Other Air: training compliance" in page
+    assert "A Compliant" not in text(client.get("/manage/staff?compliance=required&course=test-course"))
+    assert "Z Stranger" in text(client.get("/manage/staff?compliance=required&course=test-course"))
+
+
+def test_dashboard_has_charts_with_tables_and_a_trend(client, org):
+    login(client, org["manager"].email)
+    page = text(client.get("/manage/"))
+    assert page.count('role="img"') >= 2
+    assert "<table" in page
+    assert "Compliance over the last 12 months" in page
+    assert "33%" in page
+
+
+def test_staff_list_filters_and_sorting(client, org):
+    login(client, org["manager"].email)
+    assert _listed(client, base="NBO") == {"A", "B", "C"}
+    assert _listed(client, q="late") == {"E"}
+    assert _listed(client, status="inactive") == {"G"}
+    page = text(client.get("/manage/staff", query_string={"sort": "base", "job_function": "cabin_crew"}))
+    order = re.findall(r'/manage/staff/\d+">([A-F]) ', page)
+    assert order[:3] == ["D", "E", "F"]  # MBA before NBO
+    # Nonsense filter values are ignored, never a 500.
+    for args in ({"compliance": "bogus"}, {"sort": "'; drop"}, {"course": "no-such"}, {"page": "-3"}):
+        assert client.get("/manage/staff", query_string=args).status_code == 200
+
+
+def test_exports_read_back(client, org):
+    login(client, org["manager"].email)
+    response = client.get("/manage/export/compliance.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="compliance-')
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert {r["Name"][0]: r["Status"] for r in rows} == {
+        "A": "Compliant",
+        "B": "Compliant",
+        "C": "In progress",
+        "D": "Not started",
+        "E": "Overdue",
+        "F": "Overdue",
+    }
+    assert {r["Certificate serial"] for r in rows if r["Name"][0] == "A"} == {"AAAA-AAAA-AAAA-AA"}
+    xlsx = client.get("/manage/export/staff.xlsx", query_string={"compliance": "overdue", "course": "test-course"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Name"
+    assert sorted(v[0] for v in values[1:]) == ["E Late", "F Lapsed"]
+    assert client.get("/manage/export/staff.pdf").status_code == 404
+
+
+def test_exports_neutralise_spreadsheet_formulas(app, client, org, make_user):
+    make_user(org["org"], full_name="=HYPERLINK(1)", job_function="gate")
+    login(client, org["manager"].email)
+    rows = list(csv.reader(io.StringIO(client.get("/manage/export/staff.csv").data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows if "HYPERLINK" in r[0]] == ["'=HYPERLINK(1)"]
+
+
+def test_assignments_add_requirements_with_due_dates(app, client, org, make_user):
+    login(client, org["manager"].email)
+    due = (NOW + timedelta(days=14)).date()
+    bad = submit(
+        client,
+        "/manage/assignments",
+        {"course": "test-course", "target_kind": "person", "email": org["stranger"].email, "due_on": due.isoformat()},
+    )
+    assert "Nobody in your organization has this email address." in text(bad)
+    past = submit(
+        client,
+        "/manage/assignments",
+        {"course": "test-course", "target_kind": "job_function", "job_function": "gate", "due_on": "2020-01-01"},
+    )
+    assert "The due date is in the past." in text(past)
+    gate = make_user(org["org"], full_name="H Gate", job_function="gate")
+    ok = submit(
+        client,
+        "/manage/assignments",
+        {"course": "test-course", "target_kind": "job_function", "job_function": "gate", "due_on": due.isoformat()},
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        row = db.session.get(Requirement, (gate.id, db.session.scalar(sa.select(Course.id))))
+        assert row.due_at.date() == due
+        assert row.source == "assignment"
+    # Someone who joins later gets it due days_to_complete after joining.
+    newcomer = make_user(org["org"], full_name="I Newcomer", job_function="gate")
+    with app.app_context():
+        row = db.session.scalar(sa.select(Requirement).where(Requirement.user_id == newcomer.id))
+        joined = db.session.get(User, newcomer.id).created_at
+        assert row.due_at == joined + timedelta(days=30)
+    # Removing the assignment removes what only it required.
+    listing = text(client.get("/manage/assignments"))
+    assignment_id = re.search(r"/manage/assignments/(\d+)/remove", listing).group(1)
+    submit(client, f"/manage/assignments/{assignment_id}/remove")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Requirement).where(Requirement.user_id == gate.id)) is None
+
+
+def test_another_organizations_assignment_is_not_found(app, client, org, make_user):
+    other_manager = make_user(org["other"], Role.MANAGER)
+    login(client, org["manager"].email)
+    submit(
+        client,
+        "/manage/assignments",
+        {
+            "course": "test-course",
+            "target_kind": "base",
+            "base": "nbo",
+            "due_on": (NOW + timedelta(days=5)).date().isoformat(),
+        },
+    )
+    listing = text(client.get("/manage/assignments"))
+    assignment_id = re.search(r"/manage/assignments/(\d+)/remove", listing).group(1)
+    submit(client, "/logout", form_url="/")
+    login(client, other_manager.email)
+    assert client.get(f"/manage/assignments/{assignment_id}/remove").status_code == 404
+
+
+def test_days_to_complete_moves_due_dates(app, client, org):
+    login(client, org["manager"].email)
+    assert "Use 1 to 365 days." in text(submit(client, "/manage/settings", {"days_to_complete": "0"}))
+    submit(client, "/manage/settings", {"days_to_complete": "60"})
+    with app.app_context():
+        person = db.session.get(User, org["people"]["D"].id)
+        row = db.session.scalar(sa.select(Requirement).where(Requirement.user_id == person.id))
+        assert row.due_at == person.created_at + timedelta(days=60)
+        assert db.session.get(Organization, org["org"].id).days_to_complete == 60
+
+
+def _png(size=(40, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 89, 199)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_logo_upload_validation(app, client, org):
+    login(client, org["manager"].email)
+    url = "/manage/settings/logo"
+
+    def upload(data: bytes, name: str):
+        return submit(client, url, {"logo": (io.BytesIO(data), name)}, form_url="/manage/settings")
+
+    assert "not an image" in text(upload(b"%PDF-1.4 not an image", "logo.png"))
+    assert "at most 300 KB" in text(upload(b"\x89PNG" + b"0" * (301 * 1024), "big.png"))
+    gif = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(gif, format="GIF")
+    assert "Use a PNG or JPEG image." in text(upload(gif.getvalue(), "logo.gif"))
+    with app.app_context():
+        assert db.session.scalar(sa.select(Organization.logo_mime).where(Organization.id == org["org"].id)) is None
+    assert upload(_png(), "logo.png").status_code == 302
+    image = client.get("/manage/settings/logo.png")
+    assert image.status_code == 200
+    assert image.data.startswith(b"\x89PNG")

@@ -1,0 +1,502 @@
+"""Importing a manager's staff from a spreadsheet saved as CSV: a plan to preview, then applied whole.
+
+The file is UTF-8 (with or without the byte-order mark Excel writes), separated by commas or
+semicolons, with a header naming ``TEMPLATE_COLUMNS`` in any order. Each row is matched to the
+organization's staff by email, then by employee number, and becomes one line of the plan: create a
+person, update one, leave one unchanged, or reject the row with its reasons. An empty
+employee_number or base keeps what is on record; roles and active status are never changed.
+
+``parse`` only reads the database. ``apply`` refuses a plan with rejected rows and writes every row
+or none. Nothing here touches the request: views pass the bytes in and show what comes back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from training.extensions import db
+from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
+from training.services import people, requirements
+from training.services.accounts import normalize_email
+from training.services.errors import ServiceError
+from training.services.mailer import Mail
+
+TEMPLATE_COLUMNS = ["email", "full_name", "employee_number", "job_function", "base"]
+TEMPLATE_EXAMPLE = ["jane.example@example.com", "Jane Example", "E-00001", "Cabin crew", "NBO"]
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ROWS = 5_000
+UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
+
+OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
+FIX_REJECTED = "Fix the rejected rows and upload again."
+_COMPARED = ("email", "full_name", "employee_number", "job_function", "base")  # what an import may change
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    REJECT = "reject"
+
+
+@dataclass
+class PlanRow:
+    """One staff row of the file: what it says (cleaned where valid) and what importing it would do."""
+
+    line: int  # in the file, counting the header as line 1
+    action: Action
+    email: str
+    full_name: str
+    employee_number: str
+    job_function: str  # the code when recognized, else as written
+    base: str
+    reasons: list[str] = field(default_factory=list)  # why it is rejected
+    user_id: int | None = None  # the person of this organization it matches
+    changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # field -> (now, after)
+
+    @property
+    def job_function_label(self) -> str:
+        try:
+            return JobFunction(self.job_function).label
+        except ValueError:
+            return self.job_function
+
+
+@dataclass
+class ImportPlan:
+    organization_id: int
+    fingerprint: str  # SHA-256 of the file's bytes
+    rows: list[PlanRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = {action.value: 0 for action in Action}
+        for row in self.rows:
+            found[row.action.value] += 1
+        return found
+
+    @property
+    def rejected(self) -> list[PlanRow]:
+        return [row for row in self.rows if row.action == Action.REJECT]
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.rejected
+
+    @property
+    def has_changes(self) -> bool:
+        return any(row.action in (Action.CREATE, Action.UPDATE) for row in self.rows)
+
+
+@dataclass
+class ImportResult:
+    created: list[User]
+    updated: list[User]
+    unchanged: int
+
+
+# --- the template -------------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    """The header and one example row, UTF-8 with a byte-order mark so Excel reads it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- reading the file ---------------------------------------------------------------------
+
+
+def _file_error(message: str) -> ServiceError:
+    return ServiceError({"file": message})
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n} bytes"
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        raise _file_error("This is an Excel workbook, not a CSV file. In Excel choose Save As › 'CSV UTF-8'.")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _file_error(f"The file is not UTF-8 (line {line}). In Excel choose 'CSV UTF-8'.") from exc
+    if not text.strip():
+        raise _file_error("The file is empty.")
+    return text
+
+
+def _column_name(cell: str) -> str:
+    """Header cells are forgiving about case, spaces and hyphens: "Full name" is full_name."""
+    return "_".join(cell.strip().lstrip("\ufeff").lower().replace("-", " ").split())
+
+
+def _delimiter(text: str) -> str:
+    """Comma or semicolon: whichever splits the header into more of the expected column names."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return len({_column_name(c) for c in cells} & set(TEMPLATE_COLUMNS)), header.count(delimiter)
+
+    return max((",", ";"), key=score)
+
+
+def _header(cells: list[str]) -> list[str]:
+    """The column name of each position ("" for an empty cell); raises if the header is not right."""
+    names = [_column_name(c) for c in cells]
+    problems = []
+    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    if duplicated:
+        problems.append("these columns appear twice: " + ", ".join(duplicated))
+    missing = [c for c in TEMPLATE_COLUMNS if c not in names]
+    if missing:
+        problems.append("missing columns: " + ", ".join(missing))
+    unknown = [c.strip() for c, n in zip(cells, names, strict=True) if n and n not in TEMPLATE_COLUMNS]
+    if unknown:
+        problems.append("unknown columns: " + ", ".join(unknown))
+    if problems:
+        raise _file_error(
+            "The first line must be the header "
+            f"({', '.join(TEMPLATE_COLUMNS)}). Line 1 has {'; '.join(problems)}. Start from the template."
+        )
+    return names
+
+
+@dataclass
+class _Record:
+    line: int
+    values: dict[str, str]
+    extra: int  # how many non-empty cells lie beyond the header's columns
+
+
+def _records(text: str, max_rows: int) -> list[_Record]:
+    """The header checked, then every non-blank row with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    names: list[str] | None = None
+    records: list[_Record] = []
+    last_line = 0
+    try:
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # blank lines, and Excel's rows of empty cells
+            if names is None:
+                names = _header(cells)
+                continue
+            if len(records) == max_rows:
+                raise _file_error(
+                    f"The file has more than {max_rows:,} staff rows. Split it into files of at most {max_rows:,}."
+                )
+            values = {n: c.strip() for n, c in zip(names, cells, strict=False) if n}
+            extra = sum(1 for c in cells[len(names) :] if c.strip())
+            records.append(_Record(line, {c: values.get(c, "") for c in TEMPLATE_COLUMNS}, extra))
+    except csv.Error as exc:
+        raise _file_error(f"Line {reader.line_num} cannot be read as CSV ({exc}).") from exc
+    if not records:
+        raise _file_error("The file has no staff rows under the header.")
+    return records
+
+
+# --- planning -----------------------------------------------------------------------------
+
+_JOB_FUNCTIONS = {j.value: j.value for j in JobFunction} | {j.label.lower(): j.value for j in JobFunction}
+
+
+def _job_function_code(raw: str) -> str | None:
+    """The code for a job function given as its code or label, in any case."""
+    return _JOB_FUNCTIONS.get(" ".join(raw.lower().split()))
+
+
+class _Planner:
+    """Turns records into plan rows against one organization's staff, remembering what the file said earlier."""
+
+    def __init__(self, org: Organization):
+        self.org = org
+        staff = list(db.session.scalars(sa.select(User).where(User.organization_id == org.id)))
+        self.by_email = {person.email: person for person in staff}
+        self.by_number = {person.employee_number: person for person in staff if person.employee_number}
+        self.email_line: dict[str, int] = {}
+        self.number_line: dict[str, int] = {}
+        self.person_line: dict[int, int] = {}
+
+    def plan(self, record: _Record) -> PlanRow:
+        raw = record.values
+        email, number, code = _email_key(raw["email"]), raw["employee_number"], _job_function_code(raw["job_function"])
+        person = self.by_email.get(email) or (self.by_number.get(number) if number else None)
+        if email not in self.by_email and self._belongs_elsewhere(email):
+            # Say nothing else about that person, not even whether the employee number matched.
+            return PlanRow(
+                line=record.line,
+                action=Action.REJECT,
+                email=email,
+                full_name=raw["full_name"],
+                employee_number=number,
+                job_function=code or raw["job_function"],
+                base=raw["base"].upper(),
+                reasons=[f"email: {OUTSIDE_EMAIL}"],
+            )
+        fields = people.PersonFields(
+            email=raw["email"],
+            full_name=raw["full_name"],
+            organization_id=self.org.id,
+            job_function=code or raw["job_function"],
+            roles={role.value for role in person.roles} if person else {Role.LEARNER.value},
+            employee_number=number or (person.employee_number or "" if person else ""),
+            base=raw["base"] or (person.base or "" if person else ""),
+        )
+        values, errors = people.check(fields, person)
+        row = PlanRow(
+            line=record.line,
+            action=Action.REJECT,
+            email=str(values["email"]) or email,
+            full_name=str(values["full_name"]) or raw["full_name"],
+            employee_number=number,
+            job_function=code or raw["job_function"],
+            base=raw["base"].upper(),
+            user_id=person.id if person else None,
+        )
+        row.reasons = self._reasons(record, row, person, errors)
+        self._remember(row, errors)
+        if row.reasons:
+            return row
+        if person is None:
+            row.action = Action.CREATE
+            return row
+        for key in _COMPARED:
+            now, after = getattr(person, key), values[key]
+            if now != after:
+                row.changes[key] = (now, None if after is None else str(after))
+        row.action = Action.UPDATE if row.changes else Action.UNCHANGED
+        return row
+
+    def _belongs_elsewhere(self, email: str) -> bool:
+        holder_org = db.session.scalar(sa.select(User.organization_id).where(User.email == email))
+        return holder_org is not None and holder_org != self.org.id
+
+    def _reasons(self, record: _Record, row: PlanRow, person: User | None, errors: dict[str, str]) -> list[str]:
+        """The people service's objections, worded for a file, and the file's own: repeats and stray cells."""
+        errors = dict(errors)
+        if row.email == TEMPLATE_EXAMPLE[0]:
+            errors["email"] = "This is the template's example row: delete it."
+        elif "email" not in errors and row.email in self.email_line:
+            errors["email"] = f"The same email address is on line {self.email_line[row.email]}."
+        if not record.values["job_function"]:
+            errors["job_function"] = "Enter the job function: " + _job_function_names() + "."
+        elif "job_function" in errors:
+            written = record.values["job_function"]
+            errors["job_function"] = f"Unknown job function {written!r}: use one of {_job_function_names()}."
+        number = row.employee_number
+        holder = self.by_number.get(number) if number else None
+        if "employee_number" in errors and holder is not None and holder is not person:
+            errors["employee_number"] = f"{number} already belongs to {holder.full_name} ({holder.email})."
+        elif number and "employee_number" not in errors and number in self.number_line:
+            errors["employee_number"] = f"The same employee number is on line {self.number_line[number]}."
+        reasons = [f"{column}: {errors[column]}" for column in TEMPLATE_COLUMNS if errors.get(column)]
+        reasons += [message for key, message in errors.items() if key not in TEMPLATE_COLUMNS]
+        if not reasons and person is not None and person.id in self.person_line:
+            reasons.append(f"This row matches the same person as line {self.person_line[person.id]}.")
+        if record.extra:
+            reasons.append(
+                f"The line has {record.extra} value(s) beyond the header's {len(TEMPLATE_COLUMNS)} columns: "
+                "look for a stray comma or semicolon."
+            )
+        return reasons
+
+    def _remember(self, row: PlanRow, errors: dict[str, str]) -> None:
+        """Note the row's valid email, employee number and match, so later repeats name this line."""
+        if "email" not in errors:
+            self.email_line.setdefault(row.email, row.line)
+        if row.employee_number and "employee_number" not in errors:
+            self.number_line.setdefault(row.employee_number, row.line)
+        if row.user_id is not None:
+            self.person_line.setdefault(row.user_id, row.line)
+
+
+def _email_key(raw: str) -> str:
+    """The address as stored, to match on; as written (lower case) when it is not valid."""
+    try:
+        return normalize_email(raw)
+    except ServiceError:
+        return raw.strip().lower()
+
+
+def _job_function_names() -> str:
+    return ", ".join(j.label for j in JobFunction)
+
+
+def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_rows: int | None = None) -> ImportPlan:
+    """Read an uploaded file into a plan. Raises ServiceError (key "file") when the file itself is refused.
+
+    Reads the database, writes nothing. Rows are checked with the people service's rules, against
+    the organization's staff as they are now and against the rows above them in the file.
+    """
+    max_bytes = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    max_rows = MAX_IMPORT_ROWS if max_rows is None else max_rows
+    if len(data) > max_bytes:
+        raise _file_error(
+            f"The file is {_size(len(data))} ({len(data):,} bytes); the largest accepted is {_size(max_bytes)}. "
+            "Split it into smaller files."
+        )
+    records = _records(_decode(data), max_rows)
+    planner = _Planner(org)
+    return ImportPlan(org.id, fingerprint(data), [planner.plan(record) for record in records])
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+def _check_can_apply(plan: ImportPlan, org: Organization, acting_user: User) -> None:
+    if plan.organization_id != org.id:
+        raise ServiceError("This import belongs to another organization.")
+    own_manager = acting_user.organization_id == org.id and acting_user.has_role(Role.MANAGER)
+    if not (own_manager or acting_user.has_role(Role.ADMIN)):
+        raise ServiceError("Only the organization's managers can import its staff.")
+    if not plan.can_apply:
+        lines = ", ".join(str(row.line) for row in plan.rejected)
+        raise ServiceError(f"{FIX_REJECTED} Rejected lines: {lines}.")
+
+
+def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]:
+    created: list[User] = []
+    updated: list[User] = []
+    for row in plan.rows:
+        if row.action == Action.CREATE:
+            person = User(
+                organization_id=org.id,
+                email=row.email,
+                full_name=row.full_name,
+                employee_number=row.employee_number or None,
+                job_function=row.job_function,
+                base=row.base or None,
+            )
+            person.set_roles({Role.LEARNER})
+            db.session.add(person)
+            created.append(person)
+        elif row.action == Action.UPDATE:
+            person = db.session.get(User, row.user_id)
+            if person is None or person.organization_id != org.id:
+                raise ServiceError(f"Line {row.line}: this person is no longer in your organization. Upload again.")
+            for key, (_now, after) in row.changes.items():
+                setattr(person, key, after)
+            updated.append(person)
+    db.session.flush()
+    return created, updated
+
+
+def apply(plan: ImportPlan, org: Organization, acting_user: User) -> ImportResult:
+    """Create and update the plan's people and their requirement rows in one transaction, then commit.
+
+    New people are learners without a password. On any error everything is rolled back and the
+    error raised again: nothing is written.
+    """
+    _check_can_apply(plan, org, acting_user)
+    try:
+        created, updated = _write(plan, org)
+        requirements.sync_org(org)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ImportResult(created, updated, plan.counts[Action.UNCHANGED.value])
+
+
+# --- uploads kept between preview and confirmation ---------------------------------------------
+
+
+def store(data: bytes, org: Organization, uploaded_by: User) -> StaffImport:
+    """Keep an uploaded file until the manager confirms it; previews never confirmed are cleared later."""
+    db.session.execute(
+        sa.delete(StaffImport).where(
+            StaffImport.organization_id == org.id,
+            StaffImport.applied_at.is_(None),
+            StaffImport.created_at < utcnow() - UNAPPLIED_KEPT_FOR,
+        )
+    )
+    upload = StaffImport(
+        organization_id=org.id, uploaded_by_id=uploaded_by.id, fingerprint=fingerprint(data), data=data
+    )
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def find_upload(org: Organization, import_id: int) -> StaffImport | None:
+    """An upload of this organization; another organization's is not found."""
+    return db.session.scalar(
+        sa.select(StaffImport).where(StaffImport.id == import_id, StaffImport.organization_id == org.id)
+    )
+
+
+def _already_applied(upload: StaffImport) -> ServiceError:
+    when = upload.applied_at.strftime("%-d %b %Y %H:%M UTC") if upload.applied_at else "already"
+    return ServiceError(f"This file was already imported ({when}). Nothing was changed.")
+
+
+def confirm(upload: StaffImport, org: Organization, acting_user: User) -> tuple[ImportPlan, ImportResult | None]:
+    """Parse the stored file again (the staff may have changed since the preview) and apply it, once.
+
+    Returns the new plan and no result when rows are now rejected. Raises ServiceError when the
+    upload was already applied; a guarded UPDATE in the import's own transaction means two
+    simultaneous confirmations cannot both apply it.
+    """
+    if upload.applied_at is not None:
+        raise _already_applied(upload)
+    if fingerprint(upload.data) != upload.fingerprint:
+        raise ServiceError("The stored file is damaged. Upload it again.")
+    plan = parse(upload.data, org)
+    if not plan.can_apply:
+        return plan, None
+    _check_can_apply(plan, org, acting_user)
+    claimed = db.session.execute(
+        sa.update(StaffImport)
+        .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
+        .values(applied_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        db.session.refresh(upload)
+        raise _already_applied(upload)
+    return plan, apply(plan, org, acting_user)  # commits the claim with the import, or rolls both back
+
+
+def invitation_mail(person: User, org: Organization, link: str, valid_days: int) -> Mail:
+    """The email that brings a newly imported person to set their password."""
+    body = (
+        f"Hello {person.full_name},\n\n"
+        f"{org.name} has added you to Recognize & Report, the training that helps aviation staff "
+        "recognize the signs of human trafficking and report them safely.\n\n"
+        f"Choose your password with this link. It works once and expires in {valid_days} days:\n{link}\n\n"
+        "If you did not expect this message, tell your manager.\n"
+    )
+    return Mail(
+        to=person.email,
+        subject=f"Your Recognize & Report account at {org.name}",
+        body=body,
+        kind="invitation",
+        recipient_user_id=person.id,
+        organization_id=org.id,
+    )
