@@ -44,7 +44,7 @@ def world(make_org, make_user):
             ["Your training", "Your certificates"],
             ["Open the staff list", "Organizations you oversee", "Platform"],
         ),
-        ("manager", ["Your training", "Air One: staff", "Open the staff list"], ["Organizations you oversee"]),
+        ("manager", ["Your training", "Air One: staff", "Compliance dashboard"], ["Organizations you oversee"]),
         ("auditor", ["Organizations you oversee", "Air One", "Port One"], ["Your training", "Air Elsewhere"]),
         ("admin", ["Platform", "Add an organization"], ["Your training", "Organizations you oversee"]),
     ],

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, template_folder="templates")
 
-from training.manage import dashboard, exports, routes, settings  # noqa: E402,F401
+from training.manage import dashboard, exports, imports, routes, settings  # noqa: E402,F401

@@ -10,7 +10,7 @@ from training.manage import bp
 from training.manage.forms import ContactForm
 from training.models import JobFunction, ReportingContact
 from training.policy import Ability, get_managed_person_or_404, permission
-from training.services import catalogue, contacts, issuing, staff_list
+from training.services import catalogue, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
@@ -49,7 +49,12 @@ COMPLIANCE_FILTER_LABELS = {
 def person(user_id: int):
     member = get_managed_person_or_404(current_user, user_id)
     return render_template(
-        "manage/person.html", person=member, form=ConfirmForm(), certificates=issuing.certificates_of(member.id)
+        "manage/person.html",
+        person=member,
+        form=ConfirmForm(),
+        certificates=issuing.certificates_of(member.id),
+        standings=[s for s in progress.standings(member) if s.required or s.status != "not_started"],
+        attempts=quiz.all_attempts_of(member),
     )
 
 

@@ -170,6 +170,17 @@ def close_timed_out(attempt: Attempt) -> None:
     db.session.commit()
 
 
+def all_attempts_of(user: User) -> list[Attempt]:
+    """Every submitted attempt of a person, newest first (for their manager's view)."""
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.submitted_at.desc())
+        )
+    )
+
+
 def attempts_of(user: User, course: Course) -> list[Attempt]:
     return list(
         db.session.scalars(
