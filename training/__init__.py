@@ -81,6 +81,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from training.admin import bp as admin_bp
+    from training.audit import bp as audit_bp
     from training.auth import bp as auth_bp
     from training.certify import bp as certify_bp
     from training.home import bp as home_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certify_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
 
 
 def _register_template_context(app: Flask) -> None:

@@ -41,10 +41,9 @@ def _upload_page(form: ImportForm):
     return render_template(
         "manage/import.html",
         form=form,
-        columns=staff_import.TEMPLATE_COLUMNS,
         job_functions=list(JobFunction),
         max_rows=staff_import.MAX_IMPORT_ROWS,
-        max_kib=staff_import.MAX_IMPORT_BYTES // 1024,
+        max_size=staff_import.size_text(staff_import.MAX_IMPORT_BYTES),
     )
 
 

@@ -1,0 +1,264 @@
+"""The auditor's workspace: scope, read-only enforcement, the certificate register and the bulk ZIP."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tracemalloc
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import login, text
+from tests.content_fixture import write_content
+from training.extensions import db
+from training.models import Attempt, Certificate, Course, OrgKind, Role, User
+from training.services import content_loader, serials
+
+NOW = datetime.now(UTC)
+
+
+def add_certificates(
+    app, org, people: list[User], *, pdf_size: int = 2000, issued: datetime | None = None, expires_in_days: int = 200
+) -> list[str]:
+    """Insert certificates directly (fast), each with distinct PDF bytes."""
+    made = []
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+        when = issued or NOW - timedelta(days=10)
+        attempts = [
+            {
+                "user_id": p.id,
+                "course_id": course.id,
+                "course_version_id": course.current_version_id,
+                "started_at": when,
+                "deadline_at": when,
+                "drawn": [],
+                "question_count": 4,
+                "submitted_at": when,
+                "correct_count": 4,
+                "score_percent": 100,
+                "passed": True,
+                "timed_out": False,
+            }
+            for p in people
+        ]
+        attempt_ids = [
+            db.session.execute(sa.insert(Attempt).values(**a).returning(Attempt.id)).scalar_one() for a in attempts
+        ]
+        rows = []
+        for person, attempt_id in zip(people, attempt_ids, strict=True):
+            serial = serials.new_serial()
+            pdf = b"%PDF-1.7\n" + serial.encode() + os.urandom(pdf_size)
+            rows.append(
+                {
+                    "serial": serial,
+                    "user_id": person.id,
+                    "organization_id": org.id,
+                    "course_id": course.id,
+                    "course_version_id": course.current_version_id,
+                    "content_hash": "0" * 64,
+                    "attempt_id": attempt_id,
+                    "issued_at": when,
+                    "expires_at": when + timedelta(days=expires_in_days),
+                    "holder_name": person.full_name,
+                    "employee_number": person.employee_number,
+                    "job_function": person.job_function,
+                    "organization_name": org.name,
+                    "course_title": "Test course",
+                    "version_label": "1",
+                    "pdf": pdf,
+                    "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+                }
+            )
+            made.append(serial)
+        db.session.execute(sa.insert(Certificate), rows)
+        db.session.commit()
+    return made
+
+
+@pytest.fixture
+def world(app, tmp_path, make_org, make_user):
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
+    airline = make_org("Audit Air")
+    airport = make_org("Audit Port", kind=OrgKind.AIRPORT)
+    outsider = make_org("Unwatched Air")
+    authority = make_org("Audit Authority", kind=OrgKind.AUTHORITY, oversees=(airline, airport))
+    crew = [
+        make_user(airline, full_name=f"Crew {n}", employee_number=f"AA-{n}", job_function="cabin_crew")
+        for n in range(3)
+    ]
+    port_staff = make_user(airport, full_name="Port Person", employee_number="AP-1", job_function="security")
+    stranger = make_user(outsider, full_name="Hidden Person", employee_number="UA-1", job_function="cabin_crew")
+    return {
+        "airline": airline,
+        "airport": airport,
+        "outsider": outsider,
+        "auditor": make_user(authority, Role.AUDITOR),
+        "internal": make_user(airline, Role.AUDITOR),
+        "serials_air": add_certificates(app, airline, crew),
+        "serials_port": add_certificates(
+            app, airport, [port_staff], issued=NOW - timedelta(days=400), expires_in_days=365
+        ),
+        "serials_out": add_certificates(app, outsider, [stranger]),
+    }
+
+
+def test_authority_auditor_sees_overseen_organizations_only(client, world):
+    login(client, world["auditor"].email)
+    overview = text(client.get("/audit/"))
+    assert "Audit Air" in overview
+    assert "Audit Port" in overview
+    assert "Unwatched Air" not in overview
+    assert client.get(f"/audit/organizations/{world['airline'].id}").status_code == 200
+    assert client.get(f"/audit/organizations/{world['outsider'].id}").status_code == 404
+    assert client.get(f"/audit/organizations/{world['outsider'].id}/staff").status_code == 404
+    assert client.get(f"/audit/organizations/{world['outsider'].id}/compliance.csv").status_code == 404
+
+
+def test_internal_auditor_sees_only_own_organization(client, world):
+    login(client, world["internal"].email)
+    overview = text(client.get("/audit/"))
+    assert "Audit Air" in overview
+    assert "Audit Port" not in overview
+    register = text(client.get("/audit/certificates"))
+    assert "Crew 0" in register
+    assert "Port Person" not in register
+
+
+def test_auditor_sees_the_same_numbers_as_the_manager(app, client, world, make_user):
+    manager = make_user(world["airline"], Role.MANAGER)
+    login(client, manager.email)
+    manager_page = text(client.get("/manage/"))
+    client.application.test_client()
+    auditor = app.test_client()
+    login(auditor, world["auditor"].email)
+    auditor_page = text(auditor.get(f"/audit/organizations/{world['airline'].id}"))
+
+    def stats(page: str) -> list[str]:
+        return re.findall(r"<dt>([^<]+)</dt><dd><a [^>]*>([^<]+)</a>", page)
+
+    assert stats(manager_page) == stats(auditor_page)
+    assert stats(manager_page)
+
+
+def test_every_auditor_route_is_read_only(app, client, world):
+    login(client, world["auditor"].email)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("audit.")]
+    assert len(rules) >= 6
+    for rule in rules:
+        url = rule.rule.replace("<int:org_id>", str(world["airline"].id)).replace("<fmt>", "csv")
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            assert client.open(url, method=method).status_code == 405, (method, url)
+    # And the management and admin pages refuse auditors.
+    assert client.get("/manage/staff").status_code == 403
+    assert client.get("/admin/people").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({}, {"Crew 0", "Crew 1", "Crew 2", "Port Person"}),
+        ({"q": "crew 1"}, {"Crew 1"}),
+        ({"q": "AP-1"}, {"Port Person"}),
+        ({"status": "expired"}, {"Port Person"}),
+        ({"status": "valid"}, {"Crew 0", "Crew 1", "Crew 2"}),
+        ({"status": "revoked"}, set()),
+        (
+            {"course": "test-course", "issued_from": (NOW - timedelta(days=20)).date().isoformat()},
+            {"Crew 0", "Crew 1", "Crew 2"},
+        ),
+        ({"issued_to": (NOW - timedelta(days=100)).date().isoformat()}, {"Port Person"}),
+        (
+            {"issued_from": "not-a-date", "status": "nonsense", "org": "x"},
+            {"Crew 0", "Crew 1", "Crew 2", "Port Person"},
+        ),
+    ],
+)
+def test_register_search_and_filters(client, world, args, expected):
+    login(client, world["auditor"].email)
+    page = text(client.get("/audit/certificates", query_string=args))
+    found = set(re.findall(r'<td data-label="Holder">([^<]+)', page))
+    assert found == expected
+    assert "Hidden Person" not in page
+
+
+def test_register_finds_by_serial_and_org(client, world):
+    login(client, world["auditor"].email)
+    serial = world["serials_air"][1]
+    page = text(client.get("/audit/certificates", query_string={"q": serial.lower()}))
+    assert set(re.findall(r'<td data-label="Holder">([^<]+)', page)) == {"Crew 1"}
+    page = text(client.get("/audit/certificates", query_string={"org": world["airport"].id}))
+    assert set(re.findall(r'<td data-label="Holder">([^<]+)', page)) == {"Port Person"}
+    # Another organization's id in the filter finds nothing, rather than its certificates.
+    page = text(client.get("/audit/certificates", query_string={"org": world["outsider"].id}))
+    assert "Hidden Person" not in page
+
+
+def test_bulk_zip_contents_and_hashes(app, client, world):
+    login(client, world["auditor"].email)
+    response = client.get("/audit/certificates.zip", query_string={"org": world["airline"].id})
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert sorted(n for n in names if n.endswith(".pdf")) == sorted(
+        f"certificates/{s}.pdf" for s in world["serials_air"]
+    )
+    assert {"manifest.csv", "manifest.sha256"} <= set(names)
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert {m["serial"] for m in manifest} == set(world["serials_air"])
+    with app.app_context():
+        stored = dict(db.session.execute(sa.select(Certificate.serial, Certificate.pdf)).all())
+    for row in manifest:
+        data = archive.read(row["file"])
+        assert data == stored[row["serial"]]
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]
+        assert row["status"] == "valid"
+        assert row["organization"] == "Audit Air"
+    # manifest.sha256 checks like `sha256sum -c`.
+    for line in archive.read("manifest.sha256").decode().splitlines():
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    assert "manifest.csv" in archive.read("manifest.sha256").decode()
+
+
+def test_bulk_zip_is_scoped(client, world):
+    login(client, world["internal"].email)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/audit/certificates.zip").data))
+    serials_in_zip = {
+        n.removeprefix("certificates/").removesuffix(".pdf") for n in archive.namelist() if n.endswith(".pdf")
+    }
+    assert serials_in_zip == set(world["serials_air"])
+
+
+def test_zip_streams_with_flat_memory(app, client, world, make_user):
+    """A few thousand certificates: peak memory stays far below the archive's size."""
+    people = [make_user(world["airline"], full_name=f"Bulk {n}", job_function="gate") for n in range(5)]
+    count, size = 2500, 16_000
+    # Many certificates of a few people (the unique attempt id is what matters).
+    with app.app_context():
+        holders = [db.session.get(User, p.id) for p in people]
+        for holder in holders:
+            db.session.expunge(holder)
+    for start in range(0, count, 500):
+        add_certificates(app, world["airline"], [holders[n % 5] for n in range(start, start + 500)], pdf_size=size)
+    login(client, world["auditor"].email)
+    tracemalloc.start()
+    try:
+        response = client.get("/audit/certificates.zip", query_string={"org": world["airline"].id}, buffered=False)
+        total = 0
+        for chunk in response.response:
+            total += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total > count * size  # the archive really holds the PDFs
+    assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB for a {total / 1e6:.1f} MB archive"

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from training.audit import bp
+from training.extensions import db
+from training.models import Organization, User, utcnow
+from training.policy import Ability, audited_org_ids, permission
+from training.services import bulk_export, catalogue, compliance, exports, register, staff_list
+from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number
+
+
+def _org_or_404(org_id: int) -> Organization:
+    """An organization the auditor oversees; any other answers 404."""
+    if org_id not in audited_org_ids(current_user):
+        abort(404)
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/")
+@permission(Ability.AUDIT)
+def overview():
+    ids = audited_org_ids(current_user)
+    orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
+    counts = compliance.organizations([o.id for o in orgs])
+    return render_template("audit/overview.html", rows=[(o, counts[o.id]) for o in orgs])
+
+
+@bp.route("/organizations/<int:org_id>")
+@permission(Ability.AUDIT)
+def organization(org_id: int):
+    org = _org_or_404(org_id)
+    return render_template(
+        "audit/organization.html",
+        org=org,
+        org_name=org.name,
+        list_endpoint="audit.staff",
+        export_endpoint="audit.export_compliance",
+        list_args={"org_id": org.id},
+        **compliance_context(org.id),
+    )
+
+
+@bp.route("/organizations/<int:org_id>/staff")
+@permission(Ability.AUDIT)
+def staff(org_id: int):
+    org = _org_or_404(org_id)
+    spec = staff_list.StaffFilter.from_args(request.args)
+    page = db.paginate(staff_list.query(org.id, spec), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False)
+    return render_template(
+        "audit/staff.html",
+        org=org,
+        page=page,
+        spec=spec,
+        labels={"required": "Required (any status)", **compliance.STATUS_LABELS},
+    )
+
+
+@bp.route("/organizations/<int:org_id>/compliance.<fmt>")
+@permission(Ability.AUDIT)
+def export_compliance(org_id: int, fmt: str):
+    org = _org_or_404(org_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    header, rows = exports.COMPLIANCE_HEADER, exports.compliance_rows(org.id)
+    stream = exports.csv_stream(header, rows) if fmt == "csv" else exports.xlsx_stream("Compliance", header, rows)
+    mimetype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    return Response(
+        stream_with_context(stream),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="compliance-{org.id}-{utcnow():%Y-%m-%d}.{fmt}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _register_orgs() -> list[Organization]:
+    ids = register.readable_org_ids(current_user)
+    query = sa.select(Organization).order_by(Organization.name)
+    if ids is not None:
+        query = query.where(Organization.id.in_(ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+@bp.route("/certificates")
+@permission(Ability.AUDIT)
+def certificates():
+    spec = register.RegisterFilter.from_args(request.args)
+    page = db.paginate(
+        register.query(current_user, spec), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False
+    )
+    return render_template(
+        "audit/certificates.html",
+        page=page,
+        spec=spec,
+        orgs=_register_orgs(),
+        courses=catalogue.published_courses(),
+        statuses=register.STATUSES,
+        now=utcnow(),
+    )
+
+
+@bp.route("/certificates.zip")
+@permission(Ability.AUDIT)
+def certificates_zip():
+    spec = register.RegisterFilter.from_args(request.args)
+    select = register.query(current_user, spec)
+    summary = bulk_export.ExportSummary()
+    stream = bulk_export.zip_stream(select, summary, on_finish=_record_export(spec))
+    return Response(
+        stream_with_context(stream),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="certificates-{utcnow():%Y-%m-%d-%H%M}.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _record_export(spec: register.RegisterFilter):
+    """After the ZIP is complete: the export goes into the audit trail with its manifest's hash."""
+    actor_id = current_user.id
+    ip = request.remote_addr
+
+    def finish(summary: bulk_export.ExportSummary) -> None:
+        from training.services import audit
+
+        audit.record(
+            "certificates.bulk_export",
+            actor=db.session.get(User, actor_id),
+            organization_id=int(spec.org) if spec.org else None,
+            ip=ip,
+            details={"filters": spec.args(), "certificates": summary.count, "manifest_sha256": summary.manifest_sha256},
+        )
+        db.session.commit()
+
+    return finish

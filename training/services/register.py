@@ -1,0 +1,94 @@
+"""The certificate register: searching certificates across the organizations a viewer may read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from training.models import Certificate, Course, User, utcnow
+from training.policy import audited_org_ids
+from training.services import serials
+
+STATUSES = ("valid", "expired", "revoked")
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    q: str = ""  # serial, holder name or employee number
+    org: str = ""  # organization id
+    course: str = ""  # course slug
+    status: str = ""
+    issued_from: str = ""
+    issued_to: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> RegisterFilter:
+        status = args.get("status", "")
+        org = args.get("org", "")
+        issued_from, issued_to = args.get("issued_from", ""), args.get("issued_to", "")
+        return cls(
+            q=args.get("q", "").strip()[:100],
+            org=org if org.isdigit() else "",
+            course=args.get("course", "").strip()[:80],
+            status=status if status in STATUSES else "",
+            issued_from=issued_from if _date(issued_from) else "",
+            issued_to=issued_to if _date(issued_to) else "",
+        )
+
+    def args(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+def readable_org_ids(viewer: User) -> set[int] | None:
+    """Organizations whose certificates the viewer may search (None: all, for admins)."""
+    from training.models import Role
+
+    if viewer.has_role(Role.ADMIN):
+        return None
+    return audited_org_ids(viewer)
+
+
+def query(viewer: User, spec: RegisterFilter, now: datetime | None = None) -> sa.Select:
+    now = now or utcnow()
+    select = sa.select(Certificate)
+    org_ids = readable_org_ids(viewer)
+    if org_ids is not None:
+        select = select.where(Certificate.organization_id.in_(org_ids or {-1}))
+    if spec.q:
+        try:
+            select = select.where(Certificate.serial == serials.parse_serial(spec.q))
+        except serials.SerialError:
+            text = spec.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            select = select.where(
+                sa.or_(
+                    sa.func.lower(Certificate.holder_name).like(f"%{text}%", escape="\\"),
+                    sa.func.lower(Certificate.employee_number) == spec.q.lower(),
+                )
+            )
+    if spec.org:
+        select = select.where(Certificate.organization_id == int(spec.org))
+    if spec.course:
+        select = select.join(Course, Course.id == Certificate.course_id).where(Course.slug == spec.course)
+    if spec.status == "revoked":
+        select = select.where(Certificate.revoked_at.is_not(None))
+    elif spec.status == "valid":
+        select = select.where(Certificate.revoked_at.is_(None), Certificate.expires_at > now)
+    elif spec.status == "expired":
+        select = select.where(Certificate.revoked_at.is_(None), Certificate.expires_at <= now)
+    if spec.issued_from:
+        start = datetime.combine(_date(spec.issued_from), time.min, tzinfo=UTC)  # type: ignore[arg-type]
+        select = select.where(Certificate.issued_at >= start)
+    if spec.issued_to:
+        end = datetime.combine(_date(spec.issued_to), time.min, tzinfo=UTC) + timedelta(days=1)  # type: ignore[arg-type]
+        select = select.where(Certificate.issued_at < end)
+    return select.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
