@@ -34,15 +34,23 @@ def configured() -> bool:
     return bool(current_app.config["MAIL_SERVER"])
 
 
-def _smtp_send(messages: list[EmailMessage]) -> None:
+def _smtp_send(messages: list[EmailMessage]) -> list[str | None]:
+    """Send over one connection; a refused recipient fails only its own message. Returns an error per message."""
     config = current_app.config
+    errors: list[str | None] = []
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for message in messages:
-            smtp.send_message(message)
+            try:
+                smtp.send_message(message)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+                errors.append(str(exc)[:500])
+            else:
+                errors.append(None)
+    return errors
 
 
 def record(mail: Mail, day: date | None = None) -> OutboxMessage:
@@ -87,7 +95,7 @@ def deliver(entries: list[OutboxMessage]) -> int:
         message.set_content(entry.body)
         messages.append(message)
     try:
-        _smtp_send(messages)
+        errors = _smtp_send(messages)
     except (OSError, smtplib.SMTPException) as exc:
         for entry in pending:
             entry.error = str(exc)[:500]
@@ -95,7 +103,12 @@ def deliver(entries: list[OutboxMessage]) -> int:
         log.warning("could not send %d message(s): %s", len(pending), exc)
         return 0
     now = utcnow()
-    for entry in pending:
-        entry.sent_at = now
+    sent = 0
+    for entry, error in zip(pending, errors, strict=True):
+        if error is None:
+            entry.sent_at = now
+            sent += 1
+        else:
+            entry.error = error
     db.session.commit()
-    return len(pending)
+    return sent
