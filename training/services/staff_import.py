@@ -64,10 +64,25 @@ class PlanRow:
 
     @property
     def job_function_label(self) -> str:
-        try:
-            return JobFunction(self.job_function).label
-        except ValueError:
-            return self.job_function
+        return _job_function_label(self.job_function)
+
+    @property
+    def change_lines(self) -> list[str]:
+        """Each change as people read it, e.g. "job_function: Other → Gate"."""
+
+        def shown(key: str, value: str | None) -> str:
+            if not value:
+                return "—"
+            return _job_function_label(value) if key == "job_function" else value
+
+        return [f"{key}: {shown(key, now)} → {shown(key, after)}" for key, (now, after) in self.changes.items()]
+
+
+def _job_function_label(code: str) -> str:
+    try:
+        return JobFunction(code).label
+    except ValueError:
+        return code
 
 
 @dataclass
@@ -126,7 +141,8 @@ def _file_error(message: str) -> ServiceError:
     return ServiceError({"file": message})
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A file size as people read it: 812 bytes, 340 KiB, 1.2 MiB."""
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MiB"
     if n >= 1024:
@@ -165,7 +181,7 @@ def _delimiter(text: str) -> str:
     return max((",", ";"), key=score)
 
 
-def _header(cells: list[str]) -> list[str]:
+def _header(cells: list[str], line: int) -> list[str]:
     """The column name of each position ("" for an empty cell); raises if the header is not right."""
     names = [_column_name(c) for c in cells]
     problems = []
@@ -181,7 +197,7 @@ def _header(cells: list[str]) -> list[str]:
     if problems:
         raise _file_error(
             "The first line must be the header "
-            f"({', '.join(TEMPLATE_COLUMNS)}). Line 1 has {'; '.join(problems)}. Start from the template."
+            f"({', '.join(TEMPLATE_COLUMNS)}). Line {line} has {'; '.join(problems)}. Start from the template."
         )
     return names
 
@@ -205,7 +221,7 @@ def _records(text: str, max_rows: int) -> list[_Record]:
             if not any(c.strip() for c in cells):
                 continue  # blank lines, and Excel's rows of empty cells
             if names is None:
-                names = _header(cells)
+                names = _header(cells, line)
                 continue
             if len(records) == max_rows:
                 raise _file_error(
@@ -358,8 +374,8 @@ def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_r
     max_rows = MAX_IMPORT_ROWS if max_rows is None else max_rows
     if len(data) > max_bytes:
         raise _file_error(
-            f"The file is {_size(len(data))} ({len(data):,} bytes); the largest accepted is {_size(max_bytes)}. "
-            "Split it into smaller files."
+            f"The file is {size_text(len(data))} ({len(data):,} bytes); "
+            f"the largest accepted is {size_text(max_bytes)}. Split it into smaller files."
         )
     records = _records(_decode(data), max_rows)
     planner = _Planner(org)
