@@ -33,12 +33,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from training import cli, errors, security_headers
+    from training import audit_cli, cli, errors, security_headers
 
     _register_template_context(app)
     errors.register(app)
     security_headers.register(app)
     cli.register(app)
+    audit_cli.register(app)
     _check_every_route_has_a_permission(app)
     return app
 

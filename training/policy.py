@@ -27,6 +27,7 @@ class Ability(StrEnum):
     MANAGE_ORG = "manage_org"  # see and manage one's own organization's staff
     AUDIT = "audit"  # read-only view of overseen organizations
     ADMINISTER = "administer"  # the platform: organizations, users, content
+    READ_AUDIT_TRAIL = "read_audit_trail"  # the audit trail (auditors: their scope; admins: all)
 
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -35,8 +36,8 @@ SIGNED_IN = "signed_in"  # any signed-in person, whatever their roles
 ROLE_ABILITIES: dict[Role, frozenset[Ability]] = {
     Role.LEARNER: frozenset({Ability.LEARN}),
     Role.MANAGER: frozenset({Ability.MANAGE_ORG}),
-    Role.AUDITOR: frozenset({Ability.AUDIT}),
-    Role.ADMIN: frozenset({Ability.ADMINISTER}),
+    Role.AUDITOR: frozenset({Ability.AUDIT, Ability.READ_AUDIT_TRAIL}),
+    Role.ADMIN: frozenset({Ability.ADMINISTER, Ability.READ_AUDIT_TRAIL}),
 }
 
 

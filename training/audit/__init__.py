@@ -12,4 +12,4 @@ def _read_only():
         abort(405)
 
 
-from training.audit import routes  # noqa: E402,F401
+from training.audit import routes, trail  # noqa: E402,F401

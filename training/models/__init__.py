@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 
 from training.models.assignment import Assignment, CourseRequirement, Requirement
+from training.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from training.models.certificate import Certificate
 from training.models.contact import ReportingContact
 from training.models.course import Course, CourseVersion, Module, Question
@@ -20,11 +21,14 @@ from training.models.user import (
 )
 
 __all__ = [
+    "GENESIS_HASH",
     "JOB_FUNCTION_LABELS",
     "ORG_KIND_LABELS",
     "AccessToken",
     "Assignment",
     "Attempt",
+    "AuditEvent",
+    "AuditHead",
     "Certificate",
     "Course",
     "CourseRequirement",

@@ -1,0 +1,128 @@
+"""Browsing and exporting the audit trail (auditors: events about what they oversee; admins: all)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Response, render_template, request, stream_with_context
+from flask_login import current_user
+
+from training.audit import bp
+from training.extensions import db
+from training.models import AuditEvent, Organization, Role, utcnow
+from training.policy import Ability, audited_org_ids, permission
+from training.services import exports
+from training.views import DEFAULT_PAGE_SIZE, page_number
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _scoped(select: sa.Select) -> sa.Select:
+    if current_user.has_role(Role.ADMIN):
+        return select
+    org_ids = audited_org_ids(current_user)
+    return select.where(
+        sa.or_(AuditEvent.organization_id.in_(org_ids or {-1}), AuditEvent.actor_user_id == current_user.id)
+    )
+
+
+def _filters() -> tuple[sa.Select, dict[str, str]]:
+    args = {k: request.args.get(k, "").strip()[:100] for k in ("actor", "action", "org", "date_from", "date_to")}
+    select = _scoped(sa.select(AuditEvent))
+    if args["actor"]:
+        select = select.where(sa.func.lower(AuditEvent.actor).contains(args["actor"].lower(), autoescape=True))
+    if args["action"]:
+        select = select.where(AuditEvent.action.startswith(args["action"], autoescape=True))
+    if args["org"].isdigit():
+        select = select.where(AuditEvent.organization_id == int(args["org"]))
+    else:
+        args["org"] = ""
+    start, end = _day(args["date_from"]), _day(args["date_to"])
+    if start:
+        select = select.where(AuditEvent.occurred_at >= datetime.combine(start, time.min, tzinfo=UTC))
+    else:
+        args["date_from"] = ""
+    if end:
+        select = select.where(AuditEvent.occurred_at < datetime.combine(end, time.min, tzinfo=UTC) + timedelta(days=1))
+    else:
+        args["date_to"] = ""
+    return select.order_by(AuditEvent.seq.desc()), {k: v for k, v in args.items() if v}
+
+
+def _org_names() -> dict[int, str]:
+    select = sa.select(Organization.id, Organization.name).order_by(Organization.name)
+    if not current_user.has_role(Role.ADMIN):
+        select = select.where(Organization.id.in_(audited_org_ids(current_user) or {-1}))
+    return dict(db.session.execute(select).all())
+
+
+@bp.route("/trail")
+@permission(Ability.READ_AUDIT_TRAIL)
+def trail():
+    select, args = _filters()
+    page = db.paginate(select, page=page_number(), per_page=50, error_out=False)
+    actions = sorted(db.session.scalars(_scoped(sa.select(AuditEvent.action).distinct()).order_by(None)))
+    return render_template("audit/trail.html", page=page, args=args, orgs=_org_names(), actions=actions)
+
+
+TRAIL_HEADER = [
+    "seq",
+    "occurred_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "organization",
+    "ip",
+    "details",
+    "hash",
+]
+
+
+def _rows(select: sa.Select, names: dict[int, str]) -> Iterator[list[object]]:
+    for event in db.session.scalars(select.order_by(None).order_by(AuditEvent.seq).execution_options(yield_per=500)):
+        yield [
+            event.seq,
+            event.occurred_at.isoformat(),
+            event.actor,
+            event.action,
+            event.object_type or "",
+            event.object_id or "",
+            names.get(event.organization_id, "") if event.organization_id else "",
+            event.ip or "",
+            event.details,
+            event.hash,
+        ]
+
+
+@bp.route("/trail.csv")
+@permission(Ability.READ_AUDIT_TRAIL)
+def trail_csv():
+    select, _args = _filters()
+    names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
+    return Response(
+        stream_with_context(exports.csv_stream(TRAIL_HEADER, _rows(select, names))),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-trail-{utcnow():%Y-%m-%d}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def pretty(details: str) -> str:
+    try:
+        return ", ".join(f"{k}: {v}" for k, v in json.loads(details or "{}").items())
+    except (ValueError, AttributeError):
+        return details
+
+
+bp.add_app_template_filter(pretty, "audit_details")
