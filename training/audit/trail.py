@@ -15,7 +15,7 @@ from training.extensions import db
 from training.models import AuditEvent, Organization, Role, utcnow
 from training.policy import Ability, audited_org_ids, permission
 from training.services import exports
-from training.views import DEFAULT_PAGE_SIZE, page_number
+from training.views import page_number
 
 
 def _day(value: str) -> date | None:
