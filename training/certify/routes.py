@@ -77,18 +77,26 @@ def verify(serial: str):
     ), status
 
 
+def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            **headers,
+        },
+    )
+
+
 @bp.route("/certificates/<serial>.pdf")
 @permission(SIGNED_IN)
 def download(serial: str):
     certificate = _certificate_for(serial, can_read_certificate)
-    return Response(
+    return _pdf_attachment(
         issuing.pdf_bytes(certificate),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"',
-            "Cache-Control": "private, no-store",
-            "X-Content-SHA256": certificate.pdf_sha256,
-        },
+        f"certificate-{certificate.serial}.pdf",
+        **{"X-Content-SHA256": certificate.pdf_sha256},
     )
 
 
@@ -96,14 +104,7 @@ def download(serial: str):
 @permission(SIGNED_IN)
 def wallet_card(serial: str):
     certificate = _certificate_for(serial, can_read_certificate)
-    return Response(
-        issuing.wallet_card(certificate),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="wallet-card-{certificate.serial}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return _pdf_attachment(issuing.wallet_card(certificate), f"wallet-card-{certificate.serial}.pdf")
 
 
 @bp.route("/certificates/<serial>/revoke", methods=["GET", "POST"])
