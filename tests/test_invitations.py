@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login, submit, text
 from training.extensions import db
-from training.models import AccessToken, OrgKind, Role, TokenPurpose, User
+from training.models import AccessToken, AuditEvent, OrgKind, Role, TokenPurpose, User
 from training.services.accounts import _serializer
 
 LINK = re.compile(r'value="(http://training\.test/welcome/[^"]+)"')
@@ -39,6 +39,12 @@ def test_invitation_lets_a_new_person_set_a_password(app, client, make_org, make
     done = submit(client, path, {"password": "my own long passphrase", "confirm": "my own long passphrase"})
     assert done.status_code == 302
     assert "Hello, Wanjiru New" in text(client.get("/"))
+    with app.app_context():
+        trail = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_id == str(newcomer.id))))
+        assert [(e.action, e.actor_user_id) for e in trail] == [
+            ("account.invitation_link_issued", admin.id),
+            ("account.invitation_link_used", newcomer.id),
+        ]
 
     # The link is single use.
     submit(client, "/logout", form_url="/")

@@ -6,6 +6,7 @@ import codecs
 import csv
 import html
 import io
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,17 @@ from werkzeug.test import encode_multipart
 
 from tests.conftest import PASSWORD, csrf_token, login, submit, text
 from training.extensions import db
-from training.models import AccessToken, Course, Organization, OutboxMessage, Requirement, Role, StaffImport, User
+from training.models import (
+    AccessToken,
+    AuditEvent,
+    Course,
+    Organization,
+    OutboxMessage,
+    Requirement,
+    Role,
+    StaffImport,
+    User,
+)
 from training.services import content_loader, mailer, people, requirements, staff_import
 from training.services.errors import ServiceError
 
@@ -421,6 +432,18 @@ def test_confirming_twice_imports_once(app, client, org, manager):
     assert "already imported" in text(client.get(second.headers["Location"]))
     assert _count(app, User) == 2
     assert _count(app, AccessToken) == 1
+    with app.app_context():
+        actions = list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))
+        imported = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "staff.imported"))
+        assert actions.count("staff.imported") == 1
+        assert actions.count("account.invitation_link_issued") == 1
+        assert json.loads(imported.details) == {
+            "file_sha256": db.session.scalar(sa.select(StaffImport.fingerprint)),
+            "created": 1,
+            "updated": 0,
+            "unchanged": 0,
+        }
+        assert imported.actor_user_id == manager.id and imported.organization_id == org.id
 
 
 def test_another_organizations_manager_gets_404_for_the_import(app, client, org, manager, make_org, make_user):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, request
+from collections.abc import Iterable
+
+from flask import Response, abort, flash, request, stream_with_context
 from flask_wtf import FlaskForm
 
-from training.models import JobFunction
-from training.services import compliance
+from training import auditing
+from training.extensions import db
+from training.models import JobFunction, utcnow
+from training.services import compliance, exports
 from training.services.errors import ServiceError
 
 DEFAULT_PAGE_SIZE = 25
@@ -26,6 +30,40 @@ def page_number() -> int:
     """The ?page= number, 1 when absent or not a positive number."""
     value = request.args.get("page", "1")
     return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+TABLE_MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def table_download(
+    fmt: str, filename: str, title: str, header: list[str], rows: Iterable, *, organization_id: int
+) -> Response:
+    """Stream a table as CSV or XLSX (404 for any other format); the export goes on record first.
+
+    ``filename`` has no extension; the date and the format's extension are added.
+    """
+    if fmt not in TABLE_MIMETYPES:
+        abort(404)
+    auditing.note(
+        "report.exported",
+        organization_id=organization_id,
+        object_type="report",
+        object_id=filename,
+        details={"format": fmt, "filters": {k: v for k, v in request.args.items() if v}},
+    )
+    db.session.commit()
+    stream = exports.csv_stream(header, rows) if fmt == "csv" else exports.xlsx_stream(title, header, rows)
+    return Response(
+        stream_with_context(stream),
+        mimetype=TABLE_MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}-{utcnow():%Y-%m-%d}.{fmt}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _pivot(rows: list[compliance.GroupRow]) -> list[tuple[str, dict[int, compliance.Counts]]]:

@@ -4,12 +4,13 @@ import sqlalchemy as sa
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
+from training import auditing
 from training.audit import bp
 from training.extensions import db
 from training.models import Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, permission
 from training.services import bulk_export, catalogue, compliance, exports, register, staff_list
-from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number
+from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
 
 
 def _org_or_404(org_id: int) -> Organization:
@@ -65,22 +66,9 @@ def staff(org_id: int):
 @permission(Ability.AUDIT)
 def export_compliance(org_id: int, fmt: str):
     org = _org_or_404(org_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    header, rows = exports.COMPLIANCE_HEADER, exports.compliance_rows(org.id)
-    stream = exports.csv_stream(header, rows) if fmt == "csv" else exports.xlsx_stream("Compliance", header, rows)
-    mimetype = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    )
-    return Response(
-        stream_with_context(stream),
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="compliance-{org.id}-{utcnow():%Y-%m-%d}.{fmt}"',
-            "Cache-Control": "private, no-store",
-        },
+    rows = exports.compliance_rows(org.id)
+    return table_download(
+        fmt, f"compliance-{org.id}", "Compliance", exports.COMPLIANCE_HEADER, rows, organization_id=org.id
     )
 
 
@@ -130,16 +118,15 @@ def certificates_zip():
 def _record_export(spec: register.RegisterFilter):
     """After the ZIP is complete: the export goes into the audit trail with its manifest's hash."""
     actor_id = current_user.id
-    ip = request.remote_addr
 
     def finish(summary: bulk_export.ExportSummary) -> None:
-        from training.services import audit
-
-        audit.record(
+        # Streaming runs inside the request context (stream_with_context), so the address is known;
+        # the user is loaded again because the request's own session may have been closed.
+        auditing.note(
             "certificates.bulk_export",
             actor=db.session.get(User, actor_id),
             organization_id=int(spec.org) if spec.org else None,
-            ip=ip,
+            object_type="zip",
             details={"filters": spec.args(), "certificates": summary.count, "manifest_sha256": summary.manifest_sha256},
         )
         db.session.commit()

@@ -94,7 +94,7 @@ def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
 def download(serial: str):
     certificate = _certificate_for(serial, can_read_certificate)
     return _pdf_attachment(
-        issuing.pdf_bytes(certificate),
+        issuing.download(certificate),
         f"certificate-{certificate.serial}.pdf",
         **{"X-Content-SHA256": certificate.pdf_sha256},
     )

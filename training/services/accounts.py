@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from training import auditing
 from training.extensions import db
 from training.models import AccessToken, TokenPurpose, User, new_session_token, utcnow
 from training.services import passwords, throttle
@@ -45,19 +46,37 @@ def authenticate(email: str, password: str, ip: str, *, per_account: str, per_ip
     """Check a sign-in. Unknown address, wrong password and inactive account look the same."""
     email = email.strip().lower()
     wait = throttle.seconds_until_allowed(email, ip, per_account=per_account, per_ip=per_ip)
-    if wait:
-        return SignInResult(None, wait)
     user = find_by_email(email)
+    if wait:
+        _note_failure(email, user, "throttled")
+        return SignInResult(None, wait)
     password_ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         throttle.record_failure(email, ip, per_account=per_account, per_ip=per_ip)
+        reason = "unknown account" if user is None else ("wrong password" if not password_ok else "deactivated")
+        _note_failure(email, user, reason)
         return SignInResult(None)
     throttle.clear_account(email, per_account=per_account)
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
+    auditing.note(
+        "auth.sign_in", actor=user, organization_id=user.organization_id, object_type="user", object_id=user.id
+    )
     db.session.commit()
     return SignInResult(user)
+
+
+def _note_failure(email: str, user: User | None, reason: str) -> None:
+    """A refused sign-in goes into the trail, tied to the account's organization when it exists."""
+    auditing.note(
+        "auth.sign_in_failed",
+        organization_id=user.organization_id if user else None,
+        object_type="user" if user else None,
+        object_id=user.id if user else None,
+        details={"email": email[:254], "reason": reason},
+    )
+    db.session.commit()
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -76,6 +95,9 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if current_password == new_password:
         raise ServiceError({"password": "Choose a password different from the current one."})
     set_password(user, new_password)
+    auditing.note(
+        "account.password_changed", organization_id=user.organization_id, object_type="user", object_id=user.id
+    )
     db.session.commit()
 
 
@@ -125,6 +147,13 @@ def issue_token(
             created_by_id=created_by.id if created_by else None,
         )
     )
+    auditing.note(
+        f"account.{purpose.value}_link_issued",
+        organization_id=user.organization_id,
+        object_type="user",
+        object_id=user.id,
+        details={"valid_days": valid_for.days},
+    )
     db.session.commit()
     return _serializer(signing_key, purpose).dumps(secret)
 
@@ -161,5 +190,12 @@ def redeem_token(signed: str, purpose: TokenPurpose, new_password: str, *, signi
     if claimed != 1:
         db.session.rollback()
         raise ServiceError("This link has already been used.")
+    auditing.note(
+        f"account.{purpose.value}_link_used",
+        actor=token.user,
+        organization_id=token.user.organization_id,
+        object_type="user",
+        object_id=token.user.id,
+    )
     db.session.commit()
     return token.user

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import Assignment, Course, JobFunction, Organization, User
 from training.services import requirements
@@ -61,15 +62,36 @@ def add(org: Organization, fields: AssignmentFields, by: User, today: date) -> A
     db.session.add(assignment)
     db.session.flush()
     requirements.sync_org(org)
+    auditing.note(
+        "assignment.created",
+        organization_id=org.id,
+        object_type="assignment",
+        object_id=assignment.id,
+        details=_described(assignment, course.slug),
+    )
     db.session.commit()
     return assignment
 
 
 def remove(org: Organization, assignment: Assignment) -> None:
+    details = _described(assignment, assignment.course.slug)
+    assignment_id = assignment.id
     db.session.delete(assignment)
     db.session.flush()
     requirements.sync_org(org)
+    auditing.note(
+        "assignment.removed", organization_id=org.id, object_type="assignment", object_id=assignment_id, details=details
+    )
     db.session.commit()
+
+
+def _described(assignment: Assignment, course_slug: str) -> dict[str, str]:
+    return {
+        "course": course_slug,
+        "target_kind": assignment.target_kind,
+        "target_value": assignment.target_value,
+        "due_on": assignment.due_on.isoformat(),
+    }
 
 
 def of_org(org_id: int) -> list[Assignment]:

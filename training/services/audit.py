@@ -164,10 +164,12 @@ def record(
     ip: str | None = None,
     details: Mapping[str, Any] | None = None,
     at: datetime | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
     """Append an event inside the caller's transaction; the caller commits (or rolls back).
 
-    ``actor`` None means the system did it. ``organization_id`` is the organization the event is
+    ``actor`` None means the system did it, unless ``actor_label`` names who (e.g. "anonymous").
+    ``organization_id`` is the organization the event is
     about. ``details`` must be JSON-serializable (strings as keys). ``at`` defaults to now.
 
     The audit head stays locked until the caller's transaction ends: keep that transaction short.
@@ -182,7 +184,7 @@ def record(
     seq, prev_hash = _next_seq()  # takes the lock (and flushes, so a new ``actor`` has its id)
     occurred_at = (at or utcnow()).astimezone(UTC)
     actor_user_id = actor.id if actor is not None else None
-    actor_name = actor.email if actor is not None else SYSTEM_ACTOR
+    actor_name = actor.email if actor is not None else (actor_label or SYSTEM_ACTOR)
     fields = {
         "seq": seq,
         "occurred_at": occurred_at,

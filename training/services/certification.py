@@ -6,9 +6,27 @@ a guarded update, and the certificate's attempt id is unique).
 
 from __future__ import annotations
 
+from training import auditing
 from training.models import Attempt
 from training.services import issuing
 
 
 def on_quiz_passed(attempt: Attempt) -> issuing.IssueOutcome:
-    return issuing.issue_for_attempt(attempt)
+    outcome = issuing.issue_for_attempt(attempt)
+    certificate = outcome.certificate
+    if certificate is not None:
+        auditing.note(
+            "certificate.issued",
+            organization_id=certificate.organization_id,
+            object_type="certificate",
+            object_id=certificate.serial,
+            details={
+                "holder_user_id": certificate.user_id,
+                "course": certificate.course_title,
+                "version": certificate.version_label,
+                "attempt_id": attempt.id,
+                "pdf_sha256": certificate.pdf_sha256,
+                "renews_certificate_id": certificate.renews_id,
+            },
+        )
+    return outcome

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import ReportingContact
 from training.services.errors import ServiceError
@@ -66,19 +67,31 @@ def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:
         raise ServiceError(f"An organization can list at most {MAX_CONTACTS} contacts.")
     contact = ReportingContact(organization_id=org_id, position=len(existing) + 1, **values)
     db.session.add(contact)
+    db.session.flush()
+    _note("contact.added", contact, values)
     db.session.commit()
     return contact
 
 
 def update_contact(contact: ReportingContact, fields: ContactFields) -> None:
-    for key, value in _clean(fields).items():
+    values = _clean(fields)
+    for key, value in values.items():
         setattr(contact, key, value)
+    _note("contact.updated", contact, values)
     db.session.commit()
 
 
 def delete_contact(contact: ReportingContact) -> None:
+    _note("contact.removed", contact, {"name": contact.name, "value": contact.value})
     db.session.delete(contact)
     db.session.commit()
+
+
+def _note(action: str, contact: ReportingContact, details: dict[str, str]) -> None:
+    """Reporting contacts are what staff call when they suspect trafficking: every change is on record."""
+    auditing.note(
+        action, organization_id=contact.organization_id, object_type="contact", object_id=contact.id, details=details
+    )
 
 
 def get_contact_or_none(org_id: int, contact_id: int) -> ReportingContact | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.content.spec import CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
@@ -59,6 +60,17 @@ def load_content(root: Path) -> LoadReport:
                 report.retired.append(course.slug)
         db.session.flush()
         requirements.sync_all()
+        if report.added or report.new_versions or report.retired or report.restored:
+            auditing.note(
+                "content.loaded",
+                object_type="content",
+                details={
+                    "added": report.added,
+                    "new_versions": report.new_versions,
+                    "retired": report.retired,
+                    "restored": report.restored,
+                },
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from training import auditing
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, CourseVersion, JobFunction, Organization, User, utcnow
 from training.services import contacts, pdf, serials, signing
@@ -200,6 +201,18 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
 
 
+def download(certificate: Certificate) -> bytes:
+    """The stored PDF, with the download on record (who took which certificate's evidence, when)."""
+    auditing.note(
+        "certificate.downloaded",
+        organization_id=certificate.organization_id,
+        object_type="certificate",
+        object_id=certificate.serial,
+    )
+    db.session.commit()
+    return pdf_bytes(certificate)
+
+
 def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
     return hashlib.sha256(uploaded).hexdigest() == certificate.pdf_sha256
 
@@ -215,6 +228,14 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
     certificate.revoked_at = now or utcnow()
     certificate.revoked_by_id = by.id
     certificate.revoke_reason = reason
+    auditing.note(
+        "certificate.revoked",
+        actor=by,
+        organization_id=certificate.organization_id,
+        object_type="certificate",
+        object_id=certificate.serial,
+        details={"reason": reason},
+    )
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ import io
 
 from PIL import Image, UnidentifiedImageError
 
+from training import auditing
 from training.extensions import db
 from training.models import Organization
 from training.services import requirements
@@ -18,8 +19,16 @@ MAX_LOGO_PIXELS = 2000
 def set_days_to_complete(org: Organization, days: int) -> None:
     if not 1 <= days <= 365:
         raise ServiceError({"days_to_complete": "Use a number of days from 1 to 365."})
+    before = org.days_to_complete
     org.days_to_complete = days
     requirements.sync_org(org)  # due dates of required courses move with it
+    auditing.note(
+        "organization.settings_changed",
+        organization_id=org.id,
+        object_type="organization",
+        object_id=org.id,
+        details={"days_to_complete": [before, days]},
+    )
     db.session.commit()
 
 
@@ -42,10 +51,18 @@ def set_logo(org: Organization, data: bytes) -> None:
         raise ServiceError({"logo": "This file is not an image that can be read. Use a PNG or JPEG."}) from exc
     org.logo = out.getvalue()
     org.logo_mime = "image/png"
+    auditing.note(
+        "organization.logo_changed",
+        organization_id=org.id,
+        object_type="organization",
+        object_id=org.id,
+        details={"png_bytes": len(org.logo)},
+    )
     db.session.commit()
 
 
 def remove_logo(org: Organization) -> None:
     org.logo = None
     org.logo_mime = None
+    auditing.note("organization.logo_removed", organization_id=org.id, object_type="organization", object_id=org.id)
     db.session.commit()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import Organization, OrgKind, oversight
 from training.services.errors import ServiceError
@@ -56,15 +57,36 @@ def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object
 
 
 def create_organization(fields: OrgFields) -> Organization:
-    org = Organization(**_clean(fields, None))
+    values = _clean(fields, None)
+    org = Organization(**values)
     db.session.add(org)
+    db.session.flush()
+    auditing.note(
+        "organization.created",
+        organization_id=org.id,
+        object_type="organization",
+        object_id=org.id,
+        details={key: str(value) if value is not None else None for key, value in values.items()},
+    )
     db.session.commit()
     return org
 
 
 def update_organization(org: Organization, fields: OrgFields) -> Organization:
+    changed = {}
     for key, value in _clean(fields, org).items():
+        before = getattr(org, key)
+        if before != value:
+            changed[key] = [None if before is None else str(before), None if value is None else str(value)]
         setattr(org, key, value)
+    if changed:
+        auditing.note(
+            "organization.updated",
+            organization_id=org.id,
+            object_type="organization",
+            object_id=org.id,
+            details={"changed": changed},
+        )
     db.session.commit()
     return org
 
@@ -81,7 +103,17 @@ def set_oversight(authority: Organization, overseen_ids: list[int]) -> None:
         raise ServiceError({"overseen": "One of the chosen organizations does not exist."})
     if any(o.kind == OrgKind.AUTHORITY for o in found):
         raise ServiceError({"overseen": "An authority cannot oversee another authority."})
+    before = sorted(o.id for o in authority.overseen)
     authority.overseen = sorted(found, key=lambda o: o.name)
+    after = sorted(ids)
+    if before != after:
+        auditing.note(
+            "organization.oversight_changed",
+            organization_id=authority.id,
+            object_type="organization",
+            object_id=authority.id,
+            details={"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))},
+        )
     db.session.commit()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User, new_session_token
 from training.services import requirements
@@ -103,6 +104,13 @@ def create_person(fields: PersonFields) -> User:
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
+    auditing.note(
+        "person.created",
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+        details={"email": person.email, "roles": sorted(r.value for r in roles)},
+    )
     db.session.commit()
     return person
 
@@ -113,12 +121,37 @@ def update_person(person: User, fields: PersonFields, *, acting: User | None = N
     if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
     previous_org_id = person.organization_id
+    before = _snapshot(person)
     for key, value in values.items():
         setattr(person, key, value)
     person.set_roles(roles)
     requirements.sync_person(person, previous_org_id)
+    after = _snapshot(person)
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changed:
+        action = "person.roles_changed" if "roles" in changed else "person.updated"
+        auditing.note(
+            action,
+            organization_id=person.organization_id,
+            object_type="user",
+            object_id=person.id,
+            details={"changed": changed, "previous_organization_id": previous_org_id},
+        )
     db.session.commit()
     return person
+
+
+def _snapshot(person: User) -> dict[str, object]:
+    """What an audit record of a change compares: fields as plain values, roles as a sorted list."""
+    return {
+        "email": person.email,
+        "full_name": person.full_name,
+        "organization_id": person.organization_id,
+        "job_function": str(person.job_function) if person.job_function else None,
+        "employee_number": person.employee_number,
+        "base": person.base,
+        "roles": sorted(r.value for r in person.roles),
+    }
 
 
 def deactivate(person: User, *, acting: User | None = None) -> None:
@@ -128,10 +161,12 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     person.active = False
     person.session_token = new_session_token()  # signs them out everywhere
     requirements.sync_person(person)
+    auditing.note("person.deactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)
     db.session.commit()
 
 
 def reactivate(person: User) -> None:
     person.active = True
     requirements.sync_person(person)
+    auditing.note("person.reactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)
     db.session.commit()

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import Attempt, Course, Question, User, utcnow
 from training.services import certification, grading
@@ -145,6 +146,7 @@ def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None
     version = attempt.course_version
     _record(attempt, now, kept, correct, timed_out=late)
     attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
+    _note_submitted(attempt)
     if attempt.passed:
         certification.on_quiz_passed(attempt)
     db.session.commit()
@@ -167,7 +169,24 @@ def close_timed_out(attempt: Attempt) -> None:
         return
     _record(attempt, now, {}, 0, timed_out=True)
     attempt.passed = False
+    _note_submitted(attempt)
     db.session.commit()
+
+
+def _note_submitted(attempt: Attempt) -> None:
+    learner = db.session.get(User, attempt.user_id)
+    auditing.note(
+        "attempt.submitted",
+        organization_id=learner.organization_id if learner else None,
+        object_type="attempt",
+        object_id=attempt.id,
+        details={
+            "course_version_id": attempt.course_version_id,
+            "score_percent": attempt.score_percent,
+            "passed": bool(attempt.passed),
+            "timed_out": bool(attempt.timed_out),
+        },
+    )
 
 
 def all_attempts_of(user: User) -> list[Attempt]:

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
 from training.services import people, requirements
@@ -433,6 +434,18 @@ def apply(plan: ImportPlan, org: Organization, acting_user: User) -> ImportResul
     try:
         created, updated = _write(plan, org)
         requirements.sync_org(org)
+        auditing.note(
+            "staff.imported",
+            actor=acting_user,
+            organization_id=org.id,
+            object_type="staff_import",
+            details={
+                "file_sha256": plan.fingerprint,
+                "created": len(created),
+                "updated": len(updated),
+                "unchanged": plan.counts[Action.UNCHANGED.value],
+            },
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
