@@ -443,7 +443,8 @@ def test_confirming_twice_imports_once(app, client, org, manager):
             "updated": 0,
             "unchanged": 0,
         }
-        assert imported.actor_user_id == manager.id and imported.organization_id == org.id
+        assert imported.actor_user_id == manager.id
+        assert imported.organization_id == org.id
 
 
 def test_another_organizations_manager_gets_404_for_the_import(app, client, org, manager, make_org, make_user):

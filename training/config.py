@@ -107,6 +107,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LOGIN_FAILURES_PER_IP": os.environ.get("LOGIN_FAILURES_PER_IP", "30/15 minutes"),
         # Links
         "INVITATION_DAYS": _int("INVITATION_DAYS", 14),
+        "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per hour"),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Mail (used by reminders and invitations; unset server means: write mail to the log)
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -39,5 +39,10 @@ class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password")
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254)])
+    submit = SubmitField("Email me a link")
+
+
 class LogoutForm(FlaskForm):
     submit = SubmitField("Sign out")

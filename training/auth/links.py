@@ -1,4 +1,4 @@
-"""Absolute links people receive by hand or email (invitations, later password resets)."""
+"""Absolute links people receive by hand or email (invitations, password resets)."""
 
 from __future__ import annotations
 
@@ -25,3 +25,13 @@ def issue_invitation_link(person: User, created_by: User | None = None) -> str:
         created_by=created_by,
     )
     return absolute_url("auth.welcome", token=token)
+
+
+def issue_password_reset_link(person: User) -> str:
+    token = accounts.issue_token(
+        person,
+        TokenPurpose.PASSWORD_RESET,
+        signing_key=current_app.config["SECRET_KEY"],
+        valid_for=timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+    )
+    return absolute_url("auth.reset_password", token=token)

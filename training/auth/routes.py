@@ -6,10 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from training.auth import bp
-from training.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, SetPasswordForm
+from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
+from training.auth.links import issue_password_reset_link
+from training.extensions import limiter
 from training.models import TokenPurpose
 from training.policy import PUBLIC, SIGNED_IN, permission
-from training.services import accounts
+from training.services import accounts, password_reset
 from training.services.errors import ServiceError
 from training.views import apply_errors
 
@@ -105,3 +107,42 @@ def welcome(token: str):
             flash("Your password is set. Welcome to Recognize & Report.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/welcome.html", form=form, person=access.user)
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@permission(PUBLIC)
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(
+            form.email.data, issue_password_reset_link, current_app.config["PASSWORD_RESET_MINUTES"]
+        )
+        return render_template("auth/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def reset_password(token: str):
+    """A reset link lets its holder choose a new password once; every session of the account ends."""
+    key = current_app.config["SECRET_KEY"]
+    access = accounts.find_valid_token(token, TokenPurpose.PASSWORD_RESET, signing_key=key)
+    if access is None:
+        return render_template("auth/link_invalid.html", reset=True), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.redeem_token(token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key)
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            flash("Your password is changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, person=access.user)

@@ -10,19 +10,30 @@ from sqlalchemy.orm import Mapped, mapped_column
 from training.extensions import db
 from training.models.types import UTCDateTime, utcnow
 
+ONCE_A_DAY_KINDS_SQL = "kind IN ('reminder', 'manager_digest')"
+
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
-        # At most one message of a kind per person per day: reminders run from cron, maybe twice.
-        sa.UniqueConstraint("recipient_user_id", "kind", "day", name="uq_outbox_once_a_day"),
+        # At most one reminder or digest per person per day: they run from cron, maybe twice at once.
+        # Other kinds (invitations, password resets) may go several times a day.
+        sa.Index(
+            "uq_outbox_once_a_day",
+            "recipient_user_id",
+            "kind",
+            "day",
+            unique=True,
+            sqlite_where=sa.text(ONCE_A_DAY_KINDS_SQL),
+            postgresql_where=sa.text(ONCE_A_DAY_KINDS_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     recipient_email: Mapped[str] = mapped_column(sa.String(254))
-    kind: Mapped[str] = mapped_column(sa.String(30))  # reminder, manager_digest, invitation
+    kind: Mapped[str] = mapped_column(sa.String(30))  # reminder, manager_digest, invitation, password_reset
     day: Mapped[date] = mapped_column(sa.Date)
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)

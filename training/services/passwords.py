@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+
+MIN_STRENGTH = 3  # zxcvbn's score, 0 (guessed at once) to 4; 3 resists an offline attack reasonably
+_STRENGTH_CHECKED_CHARS = 100  # the estimate grows slow on long input, and long passwords are strong anyway
+# The 30,000 most common passwords from breaches, as zxcvbn ships them (lower case).
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+_DECORATION = "0123456789!@#$%^&*()-_=+.,?~ "
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a failed login the same whether or not the account exists.
@@ -42,4 +50,16 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return "Do not include your email address in your password."
     if name and name.lower().replace(" ", "") in lowered.replace(" ", ""):
         return "Do not use your name as your password."
+    if is_common(password):
+        return "This is one of the most common passwords, which attackers try first. Choose another."
+    estimate = zxcvbn(password[:_STRENGTH_CHECKED_CHARS], user_inputs=[email, name])
+    if estimate["score"] < MIN_STRENGTH:
+        warning = estimate["feedback"]["warning"]
+        return (warning + " " if warning else "") + "Try a few unrelated words, e.g. a short sentence."
     return None
+
+
+def is_common(password: str) -> bool:
+    """True for a password on the common list, also with digits or symbols added at either end."""
+    lowered = password.lower()
+    return lowered in COMMON_PASSWORDS or lowered.strip(_DECORATION) in COMMON_PASSWORDS

@@ -1,0 +1,81 @@
+"""Forgotten passwords: a single-use, expiring link by email, without telling anyone who has an account.
+
+Whatever address is asked for, the page says the same thing. A link goes out only to an active
+account, at most ``MAX_PER_HOUR`` times an hour per account, so the form cannot be used to flood a
+mailbox. The link itself works like an invitation: signed, stored only as a hash, single use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from training import auditing
+from training.extensions import db
+from training.models import OutboxMessage, User, utcnow
+from training.services import accounts, mailer
+from training.services.errors import ServiceError
+
+KIND = "password_reset"
+MAX_PER_HOUR = 3
+
+
+def request_reset(email: str, make_link: Callable[[User], str], valid_minutes: int) -> None:
+    """Email a reset link if ``email`` belongs to an active account; otherwise do nothing, silently."""
+    try:
+        address = accounts.normalize_email(email)
+    except ServiceError:  # not an address, so not an account
+        return
+    person = accounts.find_by_email(address)
+    if person is None or not person.active:
+        auditing.note("account.password_reset_refused", details={"email": address[:254], "reason": "no such account"})
+        db.session.commit()
+        return
+    if _sent_last_hour(person) >= MAX_PER_HOUR:
+        auditing.note(
+            "account.password_reset_refused",
+            organization_id=person.organization_id,
+            object_type="user",
+            object_id=person.id,
+            details={"email": address, "reason": "too many requests"},
+        )
+        db.session.commit()
+        return
+    link = make_link(person)  # issues the token (and records it in the audit trail), commits
+    entry = mailer.record(
+        mailer.Mail(
+            to=person.email,
+            subject="Reset your Recognize & Report password",
+            body=_body(person, link, valid_minutes),
+            kind=KIND,
+            recipient_user_id=person.id,
+            organization_id=person.organization_id,
+        )
+    )
+    db.session.commit()
+    mailer.deliver([entry])
+
+
+def _sent_last_hour(person: User) -> int:
+    since = utcnow() - timedelta(hours=1)
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_user_id == person.id,
+            OutboxMessage.kind == KIND,
+            OutboxMessage.created_at >= since,
+        )
+    )
+
+
+def _body(person: User, link: str, valid_minutes: int) -> str:
+    return (
+        f"Hello {person.full_name},\n\n"
+        "Someone (we hope you) asked to reset the password of your Recognize & Report account.\n"
+        f"To choose a new password, open this link within {valid_minutes} minutes. It works once:\n\n"
+        f"{link}\n\n"
+        "If you did not ask for this, ignore this email: your password stays as it is.\n"
+    )
