@@ -80,9 +80,17 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document (safely); ``first_line`` is the file line the text starts on."""
-    loader = _Loader(text, first_line)
+    loader = None
     try:
+        loader = _Loader(text, first_line)  # the reader refuses control characters here already
         return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + first_line
+        raise ParseError(
+            f"not valid YAML: the character {error.character!r} is not allowed (position {error.position}); "
+            "remove it or save the file as plain UTF-8 text",
+            line,
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = error.problem or "cannot be read"
@@ -96,7 +104,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     except yaml.YAMLError as error:
         raise ParseError(f"not valid YAML: {error}", None) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 @dataclass(frozen=True)
