@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code, error.description if error.code == 429 else None)
+        return _render(error.code, error.description if error.code in (400, 429) else None)
 
     @app.errorhandler(500)
     def _unexpected(error: Exception):

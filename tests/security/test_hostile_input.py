@@ -219,6 +219,15 @@ def test_random_uploads_are_refused_cleanly_and_write_nothing(app, manager_clien
         db.session.commit()
 
 
+def test_nul_characters_are_refused_before_they_reach_the_database(app, manager_client):
+    assert manager_client.get("/manage/staff", query_string={"q": "a\x00b"}).status_code == 400
+    anonymous = app.test_client()
+    token = csrf_token(anonymous, "/login")
+    response = anonymous.post("/login", data={"csrf_token": token, "email": "x\x00@example.test", "password": "p"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+
+
 def test_an_oversized_request_is_refused_with_413(app, manager_client):
     limit = app.config["MAX_CONTENT_LENGTH"]
     fields = {

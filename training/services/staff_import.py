@@ -38,6 +38,10 @@ UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared a
 
 OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
 FIX_REJECTED = "Fix the rejected rows and upload again."
+CONCURRENT_CHANGE = (
+    "Another change to your staff was saved at the same moment, so nothing from this file was imported. "
+    "Upload it again to see what it would change now."
+)
 _COMPARED = ("email", "full_name", "employee_number", "job_function", "base")  # what an import may change
 
 
@@ -163,6 +167,9 @@ def _decode(data: bytes) -> str:
         raise _file_error(f"The file is not UTF-8 (line {line}). In Excel choose 'CSV UTF-8'.") from exc
     if not text.strip():
         raise _file_error("The file is empty.")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _file_error(f"The file contains a NUL character (line {line}): it is not a text CSV file.")
     return text
 
 
@@ -428,7 +435,8 @@ def apply(plan: ImportPlan, org: Organization, acting_user: User) -> ImportResul
     """Create and update the plan's people and their requirement rows in one transaction, then commit.
 
     New people are learners without a password. On any error everything is rolled back and the
-    error raised again: nothing is written.
+    error raised again: nothing is written. A clash with a change saved at the same moment (another
+    import adding the same email or employee number) becomes a ServiceError saying so.
     """
     _check_can_apply(plan, org, acting_user)
     try:
@@ -447,6 +455,9 @@ def apply(plan: ImportPlan, org: Organization, acting_user: User) -> ImportResul
             },
         )
         db.session.commit()
+    except sa.exc.IntegrityError as clash:
+        db.session.rollback()
+        raise ServiceError(CONCURRENT_CHANGE) from clash
     except Exception:
         db.session.rollback()
         raise
