@@ -2,6 +2,9 @@
 #   make run      install what is missing, upgrade the database, seed the demo, serve on 127.0.0.1:$(PORT)
 #   make test     install the test tools, lint, and run the whole suite (SQLite)
 #   make test-pg  the same suite against PostgreSQL ($(TEST_DATABASE_URL); a throwaway database is created)
+#   make test-e2e the real-browser journeys only (Chromium from apt, axe-core from npm)
+#   make screenshots  run them and refresh the README's screenshots in docs/screenshots/
+#   make loadtest the load test: $(USERS) users for $(DURATION) against a throwaway database and gunicorn
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,8 +12,11 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+USERS      ?= 200
+SPAWN_RATE ?= 20
+DURATION   ?= 90s
 
-.PHONY: run test test-pg lint install install-dev db seed clean help
+.PHONY: run test test-pg test-e2e screenshots loadtest lint install install-dev db seed clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -27,6 +33,11 @@ $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	bin/system-deps
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+$(VENV)/.load-installed: requirements.txt requirements-load.txt | $(BIN)/python
+	bin/system-deps
+	$(BIN)/pip install --quiet -r requirements-load.txt
 	@touch $@ $(VENV)/.runtime-installed
 
 install: $(VENV)/.runtime-installed
@@ -53,6 +64,15 @@ test: lint
 
 test-pg: install-dev
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+test-e2e: install-dev
+	$(BIN)/pytest tests/e2e
+
+screenshots: install-dev
+	E2E_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e
+
+loadtest: $(VENV)/.load-installed
+	USERS=$(USERS) SPAWN_RATE=$(SPAWN_RATE) DURATION=$(DURATION) $(BIN)/python -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
