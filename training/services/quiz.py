@@ -72,10 +72,37 @@ def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
     return Gate(True)
 
 
+def _one_start_at_a_time(user: User) -> None:
+    """Hold the learner's row until the transaction ends, so their quiz starts run one after another.
+
+    A no-op UPDATE: it locks the row on PostgreSQL and takes the write lock on SQLite (where FOR UPDATE does nothing).
+    """
+    no_op = sa.update(User).where(User.id == user.id).values(active=User.active)
+    db.session.execute(no_op.execution_options(synchronize_session=False))
+
+
 def start_attempt(user: User, course: Course) -> Attempt:
-    """Open a new attempt: draw the questions at random and shuffle their options."""
+    """Open a new attempt: draw the questions at random and shuffle their options.
+
+    A second start arriving at the same moment (a double click) gets the attempt the first one opened.
+    """
     version = course.current_version
     assert version is not None
+    _one_start_at_a_time(user)
+    already = db.session.scalar(
+        sa.select(Attempt)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.course_id == course.id,
+            Attempt.submitted_at.is_(None),
+            Attempt.deadline_at >= utcnow() - SUBMIT_GRACE,
+        )
+        .order_by(Attempt.started_at.desc())
+        .limit(1)
+    )
+    if already is not None:
+        db.session.commit()
+        return already
     bank = list(db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id)))
     chosen = _random.sample(bank, min(version.questions_per_attempt, len(bank)))
     drawn = []
