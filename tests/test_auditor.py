@@ -5,81 +5,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
 import tracemalloc
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login, text
 from tests.content_fixture import write_content
+from tests.factories import NOW, add_certificates
 from training.extensions import db
-from training.models import Attempt, Certificate, Course, OrgKind, Role, User
-from training.services import content_loader, serials
-
-NOW = datetime.now(UTC)
-
-
-def add_certificates(
-    app, org, people: list[User], *, pdf_size: int = 2000, issued: datetime | None = None, expires_in_days: int = 200
-) -> list[str]:
-    """Insert certificates directly (fast), each with distinct PDF bytes."""
-    made = []
-    with app.app_context():
-        course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
-        when = issued or NOW - timedelta(days=10)
-        attempts = [
-            {
-                "user_id": p.id,
-                "course_id": course.id,
-                "course_version_id": course.current_version_id,
-                "started_at": when,
-                "deadline_at": when,
-                "drawn": [],
-                "question_count": 4,
-                "submitted_at": when,
-                "correct_count": 4,
-                "score_percent": 100,
-                "passed": True,
-                "timed_out": False,
-            }
-            for p in people
-        ]
-        attempt_ids = [
-            db.session.execute(sa.insert(Attempt).values(**a).returning(Attempt.id)).scalar_one() for a in attempts
-        ]
-        rows = []
-        for person, attempt_id in zip(people, attempt_ids, strict=True):
-            serial = serials.new_serial()
-            pdf = b"%PDF-1.7\n" + serial.encode() + os.urandom(pdf_size)
-            rows.append(
-                {
-                    "serial": serial,
-                    "user_id": person.id,
-                    "organization_id": org.id,
-                    "course_id": course.id,
-                    "course_version_id": course.current_version_id,
-                    "content_hash": "0" * 64,
-                    "attempt_id": attempt_id,
-                    "issued_at": when,
-                    "expires_at": when + timedelta(days=expires_in_days),
-                    "holder_name": person.full_name,
-                    "employee_number": person.employee_number,
-                    "job_function": person.job_function,
-                    "organization_name": org.name,
-                    "course_title": "Test course",
-                    "version_label": "1",
-                    "pdf": pdf,
-                    "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
-                }
-            )
-            made.append(serial)
-        db.session.execute(sa.insert(Certificate), rows)
-        db.session.commit()
-    return made
+from training.models import Certificate, OrgKind, Role, User
+from training.services import content_loader
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""No query per row: every list page makes the same number of SQL statements at 5 and at 60 staff.
+
+Counted with a SQLAlchemy event hook during one request. Timings are never asserted (see make bench).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from tests.conftest import login
+from tests.content_fixture import write_content
+from tests.factories import add_certificates, add_staff
+from training.extensions import db
+from training.models import Organization, OrgKind, Role, User
+from training.services import content_loader
+
+SMALL, LARGE = 5, 60
+
+# Pages whose work could grow with the number of staff, certificates or events, and who reads them.
+LIST_PAGES = {
+    "/": "learner",
+    "/courses": "learner",
+    "/manage/": "manager",
+    "/manage/staff": "manager",
+    "/manage/staff?compliance=required&course=test-course": "manager",
+    "/manage/staff?sort=base&job_function=cabin_crew": "manager",
+    "/manage/export/staff.csv": "manager",
+    "/manage/export/compliance.csv": "manager",
+    "/manage/export/staff.xlsx": "manager",
+    "/manage/assignments": "manager",
+    "/audit/": "auditor",
+    "/audit/organizations/{org}": "auditor",
+    "/audit/organizations/{org}/staff": "auditor",
+    "/audit/organizations/{org}/compliance.csv": "auditor",
+    "/audit/certificates": "auditor",
+    "/audit/certificates?q=Staff&status=valid": "auditor",
+    "/audit/certificates.zip?org={org}": "auditor",
+    "/audit/trail": "auditor",
+    "/audit/trail.csv": "auditor",
+    "/admin/people": "admin",
+    "/admin/organizations": "admin",
+}
+
+
+@contextmanager
+def counting(app) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _add_people_with_certificates(app, org: Organization, count: int, prefix: str) -> None:
+    ids = add_staff(app, org, count, prefix=prefix)
+    with app.app_context():
+        people = list(db.session.scalars(sa.select(User).where(User.id.in_(ids[: count // 2]))))
+        db.session.expunge_all()
+    add_certificates(app, org, people)
+
+
+def _counts(app, users: dict[str, User], org: Organization) -> dict[str, int]:
+    clients = {}
+    for role, person in users.items():
+        clients[role] = app.test_client()
+        login(clients[role], person.email)
+    found = {}
+    for page, role in LIST_PAGES.items():
+        url = page.format(org=org.id)
+        with counting(app) as statements:
+            response = clients[role].get(url)
+            response.get_data()  # streamed bodies query while they are read
+            response.close()
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        found[page] = len(statements)
+    return found
+
+
+def test_query_counts_do_not_grow_with_the_number_of_staff(app, tmp_path, make_org, make_user):
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
+    airline = make_org("Counted Air")
+    authority = make_org("Counting Authority", kind=OrgKind.AUTHORITY, oversees=(airline,))
+    users = {
+        "learner": make_user(airline, Role.LEARNER, job_function="cabin_crew"),
+        "manager": make_user(airline, Role.MANAGER),
+        "auditor": make_user(authority, Role.AUDITOR),
+        "admin": make_user(make_org("Platform", kind=OrgKind.OTHER), Role.ADMIN),
+    }
+    _add_people_with_certificates(app, airline, SMALL, "early")
+    small = _counts(app, users, airline)
+    _add_people_with_certificates(app, airline, LARGE - SMALL, "later")
+    large = _counts(app, users, airline)
+    grew = {page: (small[page], large[page]) for page in LIST_PAGES if small[page] != large[page]}
+    assert not grew, f"statements at {SMALL} vs {LARGE} staff: {grew}"
