@@ -5,6 +5,7 @@
 #   make test-e2e the real-browser journeys only (Chromium from apt, axe-core from npm)
 #   make screenshots  run them and refresh the README's screenshots in docs/screenshots/
 #   make loadtest the load test: $(USERS) users for $(DURATION) against a throwaway database and gunicorn
+#   make bench    time the big pages at 1,000 and 20,000 staff (BENCH_SIZES) against floors; bench/results/
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,7 +17,7 @@ USERS      ?= 200
 SPAWN_RATE ?= 20
 DURATION   ?= 90s
 
-.PHONY: run test test-pg test-e2e screenshots loadtest lint install install-dev db seed clean help
+.PHONY: run test test-pg test-e2e screenshots loadtest bench lint install install-dev db seed clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -73,6 +74,9 @@ screenshots: install-dev
 
 loadtest: $(VENV)/.load-installed
 	USERS=$(USERS) SPAWN_RATE=$(SPAWN_RATE) DURATION=$(DURATION) $(BIN)/python -m bench.loadtest
+
+bench: install-dev
+	$(BIN)/python -m bench.suite
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from training import audit_cli, backup_cli, cli, errors, input_guard, security_headers
+    from training import audit_cli, backup_cli, bench_cli, cli, errors, input_guard, security_headers
 
     _register_template_context(app)
     errors.register(app)
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     input_guard.register(app)
     cli.register(app)
     audit_cli.register(app)
+    bench_cli.register(app)
     backup_cli.register(app)
     _check_every_route_has_a_permission(app)
     return app

@@ -71,7 +71,10 @@ def status_rows(org_ids: Iterable[int], now: datetime) -> sa.Subquery:
         .join(User, User.id == Requirement.user_id)
         .join(Course, Course.id == Requirement.course_id)
         .where(Requirement.organization_id.in_(list(org_ids)), User.active.is_(True), Course.retired_at.is_(None))
-        .subquery("requirement_facts")
+        # Materialized so each row's correlated subqueries run once: inlined into the counters, SQLite's plan
+        # repeated them for every reference to best_expiry and started (52 instead of 3; 4-5x slower at 20,000 staff).
+        .cte("requirement_facts")
+        .prefix_with("MATERIALIZED")
     )
     # A lapsed certificate makes the course due again from the day it expired.
     effective_due = sa.case(

@@ -6,6 +6,7 @@ signed once, and stored with its SHA-256; every download returns those exact byt
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +32,13 @@ class IssueOutcome:
 
 
 def _templates() -> pdf.TemplateFolder:
-    folder = Path(current_app.config["CERTIFICATE_TEMPLATES"])
-    return pdf.TemplateFolder(folder)
+    return _template_folder(current_app.config["CERTIFICATE_TEMPLATES"])
+
+
+@functools.lru_cache(maxsize=8)
+def _template_folder(folder: str) -> pdf.TemplateFolder:
+    """One per folder, so templates are compiled once (Jinja still reloads a template whose file changed)."""
+    return pdf.TemplateFolder(Path(folder))
 
 
 def _signer():
