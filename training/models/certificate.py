@@ -15,7 +15,11 @@ from training.models.user import User
 
 
 class Certificate(db.Model):
-    __table_args__ = (sa.Index("ix_certificate_user_course", "user_id", "course_id"),)
+    # Covers the compliance lookups (a person's valid certificate for a course) without reading the
+    # rows, which carry the PDF bytes.
+    __table_args__ = (
+        sa.Index("ix_certificate_holder_validity", "user_id", "course_id", "revoked_at", "expires_at", "issued_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(sa.String(20), unique=True)
