@@ -40,7 +40,11 @@ def test_invitation_lets_a_new_person_set_a_password(app, client, make_org, make
     assert done.status_code == 302
     assert "Hello, Wanjiru New" in text(client.get("/"))
     with app.app_context():
-        trail = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_id == str(newcomer.id))))
+        trail = list(
+            db.session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.object_id == str(newcomer.id)).order_by(AuditEvent.seq)
+            )
+        )
         assert [(e.action, e.actor_user_id) for e in trail] == [
             ("account.invitation_link_issued", admin.id),
             ("account.invitation_link_used", newcomer.id),

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from training import auditing
 from training.extensions import db
+from training.ids import parse_id
 from training.models import JobFunction, utcnow
 from training.services import compliance, exports
 from training.services.errors import ServiceError
@@ -28,8 +29,7 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
 
 def page_number() -> int:
     """The ?page= number, 1 when absent or not a positive number."""
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return parse_id(request.args.get("page", "1")) or 1
 
 
 TABLE_MIMETYPES = {

@@ -195,6 +195,7 @@ def manager_client(app, org, make_user):
     tail=st.one_of(path_text, st.integers(min_value=-(2**70), max_value=2**70).map(str)),
     query=st.dictionaries(st.sampled_from(["page", "q", "sort", "course", "org", "status", "date_from"]), path_text),
 )
+@example(prefix="/manage/staff/", tail="2147483648", query={})  # beyond PostgreSQL's integer: once a 500
 def test_malformed_urls_and_ids_never_give_a_server_error(manager_client, prefix, tail, query):
     response = manager_client.get(prefix + tail, query_string=query)
     assert response.status_code < 500, f"{prefix}{tail!r} {query!r}: {response.status_code}"
@@ -217,6 +218,16 @@ def test_random_uploads_are_refused_cleanly_and_write_nothing(app, manager_clien
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1, "an upload created people"
         db.session.execute(sa.delete(StaffImport))  # the stored preview, if the file parsed
         db.session.commit()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "2147483648", "²", "-1", "0", "1e9"])
+def test_numbers_no_database_can_hold_are_ignored_in_filters(app, manager_client, make_user, org, value):
+    assert manager_client.get("/manage/staff", query_string={"page": value}).status_code == 200
+    admin = app.test_client()
+    login(admin, make_user(org, Role.ADMIN).email)
+    assert admin.get("/admin/people", query_string={"org": value, "page": value}).status_code == 200
+    assert admin.get("/audit/trail", query_string={"org": value, "page": value}).status_code == 200
+    assert admin.get(f"/admin/people/{value}").status_code == 404
 
 
 def test_nul_characters_are_refused_before_they_reach_the_database(app, manager_client):

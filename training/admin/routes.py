@@ -9,6 +9,7 @@ from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
 from training.extensions import db
 from training.forms import ConfirmForm, choices
+from training.ids import parse_id
 from training.models import Organization, OrgKind, Role, User
 from training.policy import Ability, permission
 from training.services import directory, organizations, people
@@ -151,8 +152,8 @@ def people_list():
     search = request.args.get("q", "").strip()
     query = directory.matching(sa.select(User), search=search)
     org_id = request.args.get("org", "")
-    if org_id.isdigit():
-        query = query.where(User.organization_id == int(org_id))
+    if parse_id(org_id):
+        query = query.where(User.organization_id == parse_id(org_id))
     page = db.paginate(
         query.order_by(User.full_name, User.id), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False
     )
@@ -164,8 +165,8 @@ def people_list():
 @permission(Ability.ADMINISTER)
 def person_new():
     form = _person_form()
-    if request.method == "GET" and request.args.get("org", "").isdigit():
-        form.organization_id.data = int(request.args["org"])
+    if request.method == "GET" and parse_id(request.args.get("org", "")):
+        form.organization_id.data = parse_id(request.args["org"])
     if form.validate_on_submit():
         try:
             person = people.create_person(_person_fields(form))

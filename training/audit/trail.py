@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from training.audit import bp
 from training.extensions import db
+from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role, utcnow
 from training.policy import Ability, audited_org_ids, permission
 from training.services import exports
@@ -41,7 +42,7 @@ def _filters() -> tuple[sa.Select, dict[str, str]]:
         select = select.where(sa.func.lower(AuditEvent.actor).contains(args["actor"].lower(), autoescape=True))
     if args["action"]:
         select = select.where(AuditEvent.action.startswith(args["action"], autoescape=True))
-    if args["org"].isdigit():
+    if parse_id(args["org"]):
         select = select.where(AuditEvent.organization_id == int(args["org"]))
     else:
         args["org"] = ""

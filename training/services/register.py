@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from training.ids import parse_id
 from training.models import Certificate, Course, User, utcnow
 from training.policy import audited_org_ids
 from training.services import serials
@@ -38,7 +39,7 @@ class RegisterFilter:
         issued_from, issued_to = args.get("issued_from", ""), args.get("issued_to", "")
         return cls(
             q=args.get("q", "").strip()[:100],
-            org=org if org.isdigit() else "",
+            org=org if parse_id(org) else "",
             course=args.get("course", "").strip()[:80],
             status=status if status in STATUSES else "",
             issued_from=issued_from if _date(issued_from) else "",
