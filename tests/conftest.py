@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("APP_ENV", "development")
@@ -23,6 +24,12 @@ from training import create_app
 from training.extensions import db, limiter
 from training.models import GENESIS_HASH, AuditHead, Organization, OrgKind, Role, User
 from training.services import audit, passwords, requirements
+
+# Property-based tests draw the same examples on every run, so CI passes or fails for the code, not
+# the dice; HYPOTHESIS_PROFILE=explore draws new ones to hunt for bugs.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=500, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
