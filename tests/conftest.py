@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,29 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def new_database_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """An app on a second, brand-new database with no tables at all."""
+    if database_url.startswith("postgresql"):
+        server = sa.engine.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+        databases = _postgres_database(server)
+        url = next(databases)
+    else:
+        databases = None
+        url = f"sqlite:///{tmp_path / f'fresh-{secrets.token_hex(3)}.db'}"
+    try:
+        other = make_app(url)
+        try:
+            yield other
+        finally:
+            with other.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        if databases is not None:
+            next(databases, None)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from tests.conftest import submit
+from tests.content_fixture import ANSWERS_ALL_RIGHT
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, Organization, Role, User, UserRole
 from training.services import requirements, serials
@@ -96,3 +98,13 @@ def add_certificates(
         db.session.execute(sa.insert(Certificate), rows)
         db.session.commit()
     return made
+
+
+def pass_course(client, course: str = "/courses/test-course") -> int:
+    """Complete the test course's modules and pass its quiz through the routes; return the attempt id."""
+    for slug in ("m-one", "m-two"):
+        submit(client, f"{course}/modules/{slug}/complete", form_url=f"{course}/modules/{slug}")
+    started = submit(client, f"{course}/quiz/start", form_url=f"{course}/quiz")
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
+    return attempt_id

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login, submit, text
-from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from tests.content_fixture import write_content
+from tests.factories import pass_course
 from training.extensions import db
 from training.models import AuditEvent, Certificate, OrgKind, Role
 from training.services import audit, content_loader
@@ -83,11 +84,7 @@ def test_a_learners_journey_and_its_certificate_are_on_record(app, client, world
 
     login(client, world["learner"].email)
     start = _last_seq(app)
-    for slug in ("m-one", "m-two"):
-        submit(client, f"{COURSE}/modules/{slug}/complete", form_url=f"{COURSE}/modules/{slug}")
-    started = submit(client, f"{COURSE}/quiz/start", form_url=f"{COURSE}/quiz")
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
+    attempt_id = pass_course(client)
     with app.app_context():
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt_id))
         serial, sha = certificate.serial, certificate.pdf_sha256

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import secrets
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
@@ -14,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import _postgres_database, make_app
+from tests.conftest import new_database_app
 from training import MIGRATIONS_DIR
 from training.extensions import db
 from training.models import GENESIS_HASH, AuditEvent, AuditHead, Role
@@ -351,39 +350,27 @@ def test_the_test_database_has_the_triggers(app):
 
 def test_the_migration_makes_the_trail_append_only_and_downgrades_cleanly(tmp_path, database_url):
     """On a fresh database: the triggers the migration itself creates exist and refuse changes."""
-    if database_url.startswith("postgresql"):
-        server = sa.engine.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-        databases = _postgres_database(server)
-        url = next(databases)
-    else:
-        databases = None
-        url = f"sqlite:///{tmp_path / f'audit-{secrets.token_hex(3)}.db'}"
-    try:
-        fresh = make_app(url)
-        with fresh.app_context():
-            upgrade()
-            with db.engine.connect() as conn:
-                assert _trigger_names(conn) == set(audit.APPEND_ONLY_TRIGGERS[conn.dialect.name])
-                assert conn.execute(sa.select(AuditHead.id, AuditHead.seq, AuditHead.last_hash)).all() == [
-                    (1, 0, GENESIS_HASH)
-                ]
-            audit.record("test.event", actor=None)
-            db.session.commit()
-            with pytest.raises(sa.exc.DBAPIError, match="audit_event is append-only"), db.engine.begin() as conn:
-                conn.execute(sa.delete(AuditEvent))
-            assert audit.verify() == audit.VerifyResult(True, 1, None, "intact")
-            db.session.remove()
+    with new_database_app(tmp_path, database_url) as fresh, fresh.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            assert _trigger_names(conn) == set(audit.APPEND_ONLY_TRIGGERS[conn.dialect.name])
+            assert conn.execute(sa.select(AuditHead.id, AuditHead.seq, AuditHead.last_hash)).all() == [
+                (1, 0, GENESIS_HASH)
+            ]
+        audit.record("test.event", actor=None)
+        db.session.commit()
+        with pytest.raises(sa.exc.DBAPIError, match="audit_event is append-only"), db.engine.begin() as conn:
+            conn.execute(sa.delete(AuditEvent))
+        assert audit.verify() == audit.VerifyResult(True, 1, None, "intact")
+        db.session.remove()
 
-            downgrade(revision="0005")
-            with db.engine.connect() as conn:
-                tables = set(sa.inspect(conn).get_table_names())
-                assert not {"audit_event", "audit_head"} & tables
-                if conn.dialect.name == "postgresql":
-                    functions = conn.exec_driver_sql(
-                        "SELECT count(*) FROM pg_proc WHERE proname = 'audit_event_append_only'"
-                    ).scalar()
-                    assert functions == 0
-            db.engine.dispose()
-    finally:
-        if databases is not None:
-            next(databases, None)
+        downgrade(revision="0005")
+        with db.engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            assert not {"audit_event", "audit_head"} & tables
+            if conn.dialect.name == "postgresql":
+                functions = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_proc WHERE proname = 'audit_event_append_only'"
+                ).scalar()
+                assert functions == 0
+        db.engine.dispose()

@@ -7,18 +7,16 @@ import io
 import json
 import secrets
 import tarfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import _postgres_database, login, make_app
+from tests.conftest import login, new_database_app
 from tests.content_fixture import write_content
-from tests.test_auditor import add_certificates
-from tests.test_certificates import _pass_course
+from tests.factories import add_certificates, pass_course
 from training.extensions import db
 from training.models import AuditEvent, Certificate, Organization, OrgKind, User
 from training.services import audit, content_loader
@@ -100,29 +98,6 @@ def _repack(
             info.size = len(content)
             tar.addfile(info, io.BytesIO(content))
     return target
-
-
-@contextmanager
-def _new_database(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """An app on a second, brand-new database with no tables at all."""
-    if database_url.startswith("postgresql"):
-        server = sa.engine.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-        databases = _postgres_database(server)
-        url = next(databases)
-    else:
-        databases = None
-        url = f"sqlite:///{tmp_path / f'restored-{secrets.token_hex(3)}.db'}"
-    try:
-        other = make_app(url)
-        try:
-            yield other
-        finally:
-            with other.app_context():
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        if databases is not None:
-            next(databases, None)
 
 
 def _trigger_names(application: Flask) -> set[str]:
@@ -230,7 +205,7 @@ def test_the_postgresql_password_never_reaches_the_command_line(monkeypatch, tmp
 
 def test_round_trip_loses_nothing(app, runner, client, world, tmp_path):
     login(client, world["holder"].email)
-    _pass_course(client)  # a real signed certificate, and its audit events
+    pass_course(client)  # a real signed certificate, and its audit events
     client.get("/logout")
     saved = _rows(app)
     archive = _backup(runner, tmp_path / "b.tar")
@@ -270,7 +245,7 @@ def test_round_trip_loses_nothing(app, runner, client, world, tmp_path):
 def test_restore_into_a_new_empty_database(app, runner, world, tmp_path, database_url):
     saved = _rows(app)
     archive = _backup(runner, tmp_path / "b.tar")
-    with _new_database(tmp_path, database_url) as fresh:
+    with new_database_app(tmp_path, database_url) as fresh:
         result = _restore(fresh.test_cli_runner(), archive)  # empty: no --yes needed
         assert result.exit_code == 0, result.output
         assert _rows(fresh) == saved
@@ -345,7 +320,7 @@ def test_a_backup_with_a_changed_pdf_is_caught_after_restore(app, runner, world,
     """Someone restores a backup elsewhere, changes a certificate's PDF, and backs it up again."""
     serial = world["serials"][1]
     genuine = _backup(runner, tmp_path / "genuine.tar")
-    with _new_database(tmp_path, database_url) as elsewhere:
+    with new_database_app(tmp_path, database_url) as elsewhere:
         assert _restore(elsewhere.test_cli_runner(), genuine).exit_code == 0
         with elsewhere.app_context():
             db.session.execute(
@@ -377,7 +352,7 @@ def test_a_manifest_that_disagrees_with_the_database_is_reported(app, runner, wo
 
 def test_restore_reports_a_broken_audit_trail(app, runner, world, tmp_path, database_url):
     genuine = _backup(runner, tmp_path / "genuine.tar")
-    with _new_database(tmp_path, database_url) as elsewhere:
+    with new_database_app(tmp_path, database_url) as elsewhere:
         assert _restore(elsewhere.test_cli_runner(), genuine).exit_code == 0
         with elsewhere.app_context(), db.engine.begin() as conn:
             kind = conn.dialect.name

@@ -20,6 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from tests.factories import pass_course
 from training.extensions import db
 from training.models import Certificate, OrgKind, Role
 from training.services import content_loader, serials
@@ -56,19 +57,10 @@ def world(make_org, make_user, loaded):
     }
 
 
-def _pass_course(client) -> int:
-    for slug in ("m-one", "m-two"):
-        submit(client, f"{COURSE}/modules/{slug}/complete", form_url=f"{COURSE}/modules/{slug}")
-    started = submit(client, f"{COURSE}/quiz/start", form_url=f"{COURSE}/quiz")
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
-    return attempt_id
-
-
 @pytest.fixture
 def issued(app, client, world):
     login(client, world["holder"].email)
-    attempt_id = _pass_course(client)
+    attempt_id = pass_course(client)
     with app.app_context():
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt_id))
         assert certificate is not None

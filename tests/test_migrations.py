@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import _postgres_database, make_app
+from tests.conftest import new_database_app
 from training import MIGRATIONS_DIR
 from training.extensions import db
 
@@ -32,26 +30,14 @@ def test_models_match_the_migrations(app):
 
 
 def test_upgrade_from_empty_then_downgrade_and_upgrade_again(tmp_path, database_url):
-    if database_url.startswith("postgresql"):
-        server = sa.engine.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-        databases = _postgres_database(server)
-        url = next(databases)
-    else:
-        databases = None
-        url = f"sqlite:///{tmp_path / f'fresh-{secrets.token_hex(3)}.db'}"
-    try:
-        fresh = make_app(url)
-        with fresh.app_context():
-            upgrade()
-            tables = set(sa.inspect(db.engine).get_table_names())
-            assert {"organization", "user", "user_role", "oversight", "access_token"} <= tables
-            downgrade(revision="base")
-            assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
-            upgrade()
-            head = _scripts().get_current_head()
-            with db.engine.connect() as conn:
-                assert MigrationContext.configure(conn).get_current_revision() == head
-            db.engine.dispose()
-    finally:
-        if databases is not None:
-            next(databases, None)
+    with new_database_app(tmp_path, database_url) as fresh, fresh.app_context():
+        upgrade()
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"organization", "user", "user_role", "oversight", "access_token"} <= tables
+        downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        head = _scripts().get_current_head()
+        with db.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == head
+        db.engine.dispose()

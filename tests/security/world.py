@@ -13,10 +13,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.conftest import login, submit
-from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from tests.conftest import login
+from tests.content_fixture import write_content
+from tests.factories import pass_course
 from training.extensions import db
 from training.models import Assignment, Attempt, Certificate, Course, Organization, OrgKind, Role, User
 from training.services import contacts, content_loader, staff_import
@@ -45,16 +45,6 @@ class World:
     users: dict[str, User | None]
     own: OrgObjects
     foreign: OrgObjects
-
-
-def pass_course(client: FlaskClient) -> int:
-    base = f"/courses/{COURSE}"
-    for slug in ("m-one", "m-two"):
-        submit(client, f"{base}/modules/{slug}/complete", form_url=f"{base}/modules/{slug}")
-    started = submit(client, f"{base}/quiz/start", form_url=f"{base}/quiz")
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
-    return attempt_id
 
 
 def _objects(app: Flask, org: Organization, learner: User, manager: User, newcomer: User) -> OrgObjects:
