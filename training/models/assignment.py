@@ -39,6 +39,11 @@ class Requirement(db.Model):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(sa.String(20))  # job_function (course.yaml) or assignment
+    # The latest expiry among the person's unrevoked certificates for the course, or None. Written only by
+    # database triggers (migration 0009) whenever a certificate or a requirement row changes; never set it.
+    certified_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, server_default=sa.FetchedValue(), server_onupdate=sa.FetchedValue()
+    )
 
 
 class CourseRequirement(db.Model):
