@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training.config import load_config
@@ -64,7 +65,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
+        # Roles in the same query: every signed-in request needs them (one statement instead of two).
+        query = sa.select(User).options(joinedload(User.role_rows)).where(User.session_token == session_token)
+        user = db.session.scalars(query).unique().one_or_none()
         return user if user is not None and user.active else None
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

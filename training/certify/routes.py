@@ -92,12 +92,8 @@ def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
 @bp.route("/certificates/<serial>.pdf")
 @permission(SIGNED_IN)
 def download(serial: str):
-    certificate = _certificate_for(serial, can_read_certificate)
-    return _pdf_attachment(
-        issuing.download(certificate),
-        f"certificate-{certificate.serial}.pdf",
-        **{"X-Content-SHA256": certificate.pdf_sha256},
-    )
+    stored = issuing.download(_certificate_for(serial, can_read_certificate))
+    return _pdf_attachment(stored.data, stored.filename, **{"X-Content-SHA256": stored.sha256})
 
 
 @bp.route("/certificates/<serial>/wallet-card.pdf")

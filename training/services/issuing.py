@@ -207,8 +207,19 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
 
 
-def download(certificate: Certificate) -> bytes:
-    """The stored PDF, with the download on record (who took which certificate's evidence, when)."""
+@dataclass(frozen=True)
+class StoredPdf:
+    data: bytes
+    filename: str
+    sha256: str
+
+
+def download(certificate: Certificate) -> StoredPdf:
+    """The stored PDF, with the download on record (who took which certificate's evidence, when).
+
+    Everything is read before the commit, which would otherwise make the certificate reload itself.
+    """
+    stored = StoredPdf(pdf_bytes(certificate), f"certificate-{certificate.serial}.pdf", certificate.pdf_sha256)
     auditing.note(
         "certificate.downloaded",
         organization_id=certificate.organization_id,
@@ -216,7 +227,7 @@ def download(certificate: Certificate) -> bytes:
         object_id=certificate.serial,
     )
     db.session.commit()
-    return pdf_bytes(certificate)
+    return stored
 
 
 def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
