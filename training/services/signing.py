@@ -7,6 +7,8 @@ once under instance/signing/ on first use, so a fresh installation signs from it
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -91,6 +93,18 @@ def load_signer(key_file: str, cert_file: str, password: str = "") -> signers.Si
     return signer
 
 
+@lru_cache(maxsize=8)
+def _bytes_reserved(signer: signers.SimpleSigner) -> int:
+    """Room to leave in the PDF for this signer's signature, measured once with a dry run.
+
+    pyHanko would otherwise sign every PDF twice: once with a dummy to measure, then for real. The margin
+    is pyHanko's own (a quarter again, in hex digits).
+    """
+    dummy = asyncio.run(signer.async_sign(hashlib.sha256(b"").digest(), "sha256", use_pades=True, dry_run=True))
+    hex_length = len(dummy.dump()) * 2
+    return hex_length + 2 * (hex_length // 4)
+
+
 def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location: str = "") -> bytes:
     """Return the PDF with an invisible PAdES signature appended (an incremental update)."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
@@ -102,5 +116,11 @@ def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location:
         location=location or None,
         name="Recognize & Report",
     )
-    out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD))
+    out = signers.sign_pdf(
+        writer,
+        meta,
+        signer=signer,
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD),
+        bytes_reserved=_bytes_reserved(signer),
+    )
     return out.getvalue()
