@@ -10,7 +10,9 @@ the same run: a bare endpoint doing one indexed SELECT, and WeasyPrint rendering
 the targets and writes everything to ``bench/results/bench-<date>.json``.
 
 Environment: ``BENCH_SIZES`` (staff per database, comma-separated), ``BENCH_RUNS`` (timed runs of the
-fast operations, default 15), ``BENCH_ORGANIZATIONS`` (default 12).
+fast operations, default 15), ``BENCH_ORGANIZATIONS`` (default 12), ``BENCH_DATABASE_URL`` (a PostgreSQL
+server, e.g. ``postgresql://postgres@127.0.0.1:5432/postgres``: each size then gets a throwaway database
+there, dropped afterwards, instead of SQLite).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import math
 import os
 import platform
 import random
+import secrets
 import shutil
 import statistics
 import tempfile
@@ -85,9 +88,21 @@ class Bench:
 
         self.size, self.runs = size, runs
         self.workdir = Path(tempfile.mkdtemp(prefix=f"bench-suite-{size}-"))
+        self.server = os.environ.get("BENCH_DATABASE_URL", "").strip() or None
+        self.database_name = f"rr_bench_{size}_{secrets.token_hex(3)}"
+        if self.server:
+            _postgres_admin(self.server, f'CREATE DATABASE "{self.database_name}"')
+            # As the README's deployment notes recommend: short queries only, so no JIT compilation.
+            _postgres_admin(self.server, f'ALTER DATABASE "{self.database_name}" SET jit = off')
+            url = _postgres_url(self.server).set(database=self.database_name).render_as_string(hide_password=False)
+            engine_options: dict[str, Any] = {}
+        else:
+            url = f"sqlite:///{self.workdir / 'bench.db'}"
+            engine_options = {"connect_args": {"timeout": 30}}
         self.app = create_app(
             {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.workdir / 'bench.db'}",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
                 "TESTING": True,
                 "RATELIMIT_ENABLED": False,
                 "WTF_CSRF_ENABLED": False,
@@ -102,6 +117,10 @@ class Bench:
             started = time.perf_counter()
             self.report = bench_seed.seed(organizations=organizations, staff=size, seed=1)
             self.seed_seconds = time.perf_counter() - started
+            if self.server:  # what autovacuum does soon after a bulk load: statistics and visibility map
+                db.session.remove()
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("VACUUM ANALYZE")
             event.listen(db.engine, "before_cursor_execute", self.counter)
 
     def _add_floor_route(self) -> None:
@@ -121,6 +140,8 @@ class Bench:
 
         with self.app.app_context():
             db.engine.dispose()
+        if self.server:
+            _postgres_admin(self.server, f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     # --- clients ------------------------------------------------------------------------------
@@ -164,6 +185,24 @@ class Bench:
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
+
+
+def _postgres_url(server: str):
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(server).set(drivername="postgresql+psycopg")
+
+
+def _postgres_admin(server: str, statement: str) -> None:
+    """Run one statement (CREATE or DROP DATABASE) on the server's maintenance database."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(_postgres_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        admin.dispose()
 
 
 def _get(client, url: str, status: int = 200) -> Callable[[int], int]:
@@ -413,6 +452,8 @@ def main() -> None:
     checks = _check_targets(results, weasy_ms)
     total = time.perf_counter() - started
 
+    database = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL", "").strip() else "SQLite"
+    print(f"\nDatabase: {database}")
     floors = ", ".join(f"{r['floor_select_ms']:.2f} ms at {r['size']}" for r in results)
     print(f"\nFloors: one indexed SELECT through Flask {floors}; WeasyPrint one-line page {weasy_ms:.1f} ms")
     header = (
@@ -452,7 +493,8 @@ def main() -> None:
     print(f"Total time: {total:.0f} s")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{datetime.now(UTC):%Y-%m-%d}.json"
+    suffix = "-postgresql" if database == "PostgreSQL" else ""
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y-%m-%d}{suffix}.json"
     out.write_text(
         json.dumps(
             {
@@ -462,6 +504,7 @@ def main() -> None:
                     "cpus": os.cpu_count(),
                     "platform": platform.platform(),
                 },
+                "database": database,
                 "weasyprint_floor_ms": weasy_ms,
                 "results": results,
                 "targets": checks,
