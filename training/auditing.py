@@ -46,6 +46,18 @@ def note(
     )
 
 
+def note_many(entries: list[audit.Entry], *, actor: User | None = _FROM_REQUEST) -> int:
+    """Append a batch of events by the same actor (e.g. an import's invitation links); the caller commits."""
+    label = None
+    if actor is _FROM_REQUEST:
+        actor = _signed_in_user()
+        if actor is None and has_request_context():
+            label = "anonymous"
+    return audit.record_many(
+        entries, actor=actor, actor_label=label, ip=request.remote_addr if has_request_context() else None
+    )
+
+
 def _signed_in_user() -> User | None:
     if not has_request_context():
         return None

@@ -27,6 +27,18 @@ def issue_invitation_link(person: User, created_by: User | None = None) -> str:
     return absolute_url("auth.welcome", token=token)
 
 
+def add_invitation_links(people: list[User], created_by: User | None = None) -> list[str]:
+    """Invitation links for many people at once (an import), in a few statements; the caller commits."""
+    tokens = accounts.add_tokens(
+        people,
+        TokenPurpose.INVITATION,
+        signing_key=current_app.config["SECRET_KEY"],
+        valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
+        created_by=created_by,
+    )
+    return [absolute_url("auth.welcome", token=token) for token in tokens]
+
+
 def issue_password_reset_link(person: User) -> str:
     token = accounts.issue_token(
         person,

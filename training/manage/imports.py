@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
-from training.auth.links import issue_invitation_link
+from training.auth.links import add_invitation_links
 from training.extensions import db
 from training.manage import bp
 from training.models import JobFunction, Organization, User
@@ -111,12 +112,26 @@ def staff_import_confirm(import_id: int):
     return render_template("manage/import_result.html", result=result, invitations=invitations, emailed=emailed)
 
 
+def _load_again(people: list[User]) -> None:
+    """Reload people a commit expired in a query per 500 of them, instead of one each on first use."""
+    ids = [sa.inspect(person).identity[0] for person in people]
+    for start in range(0, len(ids), 500):
+        db.session.scalars(sa.select(User).where(User.id.in_(ids[start : start + 500]))).all()
+
+
 def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, str]], int | None]:
-    """A single-use link for each new person; emailed too when mail is set up (how many went, else None)."""
-    invitations = [(person, issue_invitation_link(person, created_by=current_user)) for person in created]
-    if not invitations or not mailer.configured():
-        return invitations, None
-    days = current_app.config["INVITATION_DAYS"]
-    entries = [mailer.record(staff_import.invitation_mail(p, org, link, days)) for p, link in invitations]
+    """A single-use link for each new person; emailed too when mail is set up (how many went, else None).
+
+    The links and their emails are recorded in one transaction, whatever the number of people.
+    """
+    _load_again(created)
+    invitations = list(zip(created, add_invitation_links(created, created_by=current_user), strict=True))
+    entries = []
+    if invitations and mailer.configured():
+        days = current_app.config["INVITATION_DAYS"]
+        entries = [mailer.record(staff_import.invitation_mail(p, org, link, days)) for p, link in invitations]
     db.session.commit()
+    _load_again(created)
+    if not entries:
+        return invitations, None
     return invitations, mailer.deliver(entries)

@@ -29,11 +29,45 @@ class PersonFields:
     base: str = ""
 
 
-def check(fields: PersonFields, existing: User | None) -> tuple[dict[str, object], dict[str, str]]:
+class Holders:
+    """Who already holds an email address or an employee number: one query per question."""
+
+    def of_email(self, email: str) -> int | None:
+        return db.session.scalar(sa.select(User.id).where(User.email == email))
+
+    def of_employee_number(self, org_id: int, number: str) -> int | None:
+        return db.session.scalar(
+            sa.select(User.id).where(User.organization_id == org_id, User.employee_number == number)
+        )
+
+
+@dataclass
+class KnownHolders(Holders):
+    """The same answers from lookups made beforehand, for checking a whole file without a query per row.
+
+    ``emails`` must hold every address that will be asked about that has a holder; ``numbers`` the
+    organization's employee numbers.
+    """
+
+    emails: dict[str, int]
+    numbers: dict[tuple[int, str], int]
+
+    def of_email(self, email: str) -> int | None:
+        return self.emails.get(email)
+
+    def of_employee_number(self, org_id: int, number: str) -> int | None:
+        return self.numbers.get((org_id, number))
+
+
+def check(
+    fields: PersonFields, existing: User | None, holders: Holders | None = None
+) -> tuple[dict[str, object], dict[str, str]]:
     """The values as they would be stored, and every problem with them (field name -> message).
 
-    Reads the database (for clashes) but writes nothing. ``existing`` is the person being edited.
+    Reads the database (for clashes, through ``holders``) but writes nothing. ``existing`` is the
+    person being edited.
     """
+    holders = holders or Holders()
     errors: dict[str, str] = {}
     email = ""
     try:
@@ -41,7 +75,7 @@ def check(fields: PersonFields, existing: User | None) -> tuple[dict[str, object
     except ServiceError as exc:
         errors.update(exc.errors)
     else:
-        clash = db.session.scalar(sa.select(User.id).where(User.email == email))
+        clash = holders.of_email(email)
         if clash is not None and (existing is None or clash != existing.id):
             errors["email"] = "Another person already uses this email address."
     name = " ".join(fields.full_name.split())
@@ -65,9 +99,7 @@ def check(fields: PersonFields, existing: User | None) -> tuple[dict[str, object
         if not _EMPLOYEE_NUMBER.match(employee_number):
             errors["employee_number"] = "Use up to 40 letters, digits, dots, slashes or hyphens."
         elif org is not None:
-            clash = db.session.scalar(
-                sa.select(User.id).where(User.organization_id == org.id, User.employee_number == employee_number)
-            )
+            clash = holders.of_employee_number(org.id, employee_number)
             if clash is not None and (existing is None or clash != existing.id):
                 errors["employee_number"] = "Another person in this organization has this employee number."
     base = fields.base.strip().upper()

@@ -16,11 +16,13 @@ import codecs
 import csv
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from training import auditing
 from training.extensions import db
@@ -34,6 +36,7 @@ TEMPLATE_COLUMNS = ["email", "full_name", "employee_number", "job_function", "ba
 TEMPLATE_EXAMPLE = ["jane.example@example.com", "Jane Example", "E-00001", "Cabin crew", "NBO"]
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
+_LOOKUP_CHUNK = 500  # email addresses per IN (...) lookup
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
 OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
@@ -258,11 +261,30 @@ def _job_function_code(raw: str) -> str | None:
 class _Planner:
     """Turns records into plan rows against one organization's staff, remembering what the file said earlier."""
 
-    def __init__(self, org: Organization):
+    def __init__(self, org: Organization, emails: Iterable[str]):
+        """Looks up, in a few queries, everything rows will ask: the organization's staff (with their
+        roles), and who holds each of the file's email addresses anywhere."""
         self.org = org
-        staff = list(db.session.scalars(sa.select(User).where(User.organization_id == org.id)))
+        staff = list(
+            db.session.scalars(
+                sa.select(User).options(selectinload(User.role_rows)).where(User.organization_id == org.id)
+            )
+        )
         self.by_email = {person.email: person for person in staff}
         self.by_number = {person.employee_number: person for person in staff if person.employee_number}
+        self.email_org: dict[str, int] = {}
+        email_ids: dict[str, int] = {}
+        wanted = sorted(set(emails) - set(self.by_email))
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            for user_id, email, org_id in db.session.execute(
+                sa.select(User.id, User.email, User.organization_id).where(User.email.in_(chunk))
+            ):
+                email_ids[email], self.email_org[email] = user_id, org_id
+        email_ids.update((person.email, person.id) for person in staff)
+        self.holders = people.KnownHolders(
+            emails=email_ids, numbers={(org.id, number): person.id for number, person in self.by_number.items()}
+        )
         self.email_line: dict[str, int] = {}
         self.number_line: dict[str, int] = {}
         self.person_line: dict[int, int] = {}
@@ -292,7 +314,7 @@ class _Planner:
             employee_number=number or (person.employee_number or "" if person else ""),
             base=raw["base"] or (person.base or "" if person else ""),
         )
-        values, errors = people.check(fields, person)
+        values, errors = people.check(fields, person, self.holders)
         row = PlanRow(
             line=record.line,
             action=Action.REJECT,
@@ -318,7 +340,7 @@ class _Planner:
         return row
 
     def _belongs_elsewhere(self, email: str) -> bool:
-        holder_org = db.session.scalar(sa.select(User.organization_id).where(User.email == email))
+        holder_org = self.email_org.get(email)
         return holder_org is not None and holder_org != self.org.id
 
     def _reasons(self, record: _Record, row: PlanRow, person: User | None, errors: dict[str, str]) -> list[str]:
@@ -386,7 +408,7 @@ def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_r
             f"the largest accepted is {size_text(max_bytes)}. Split it into smaller files."
         )
     records = _records(_decode(data), max_rows)
-    planner = _Planner(org)
+    planner = _Planner(org, (_email_key(record.values["email"]) for record in records))
     return ImportPlan(org.id, fingerprint(data), [planner.plan(record) for record in records])
 
 
