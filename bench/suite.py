@@ -39,6 +39,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 RESULTS = Path(__file__).resolve().parent / "results"
 CORE = "recognize-and-report"
 ZIP_TARGET = 5000
+IMPORT_ROWS = 5000  # the largest file an import accepts
 LIST_PAGES = ("manager dashboard", "staff list page 2", "compliance CSV export", "auditor overview", "register search")
 
 
@@ -373,6 +374,7 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         memory["compliance CSV export"] = bench.peak_memory(
             lambda: _get(manager_client, "/manage/export/compliance.csv")(0)
         )
+        _time_import(bench, manager_client, IMPORT_ROWS)  # last: it adds people
         return {
             "size": size,
             "seed_seconds": bench.seed_seconds,
@@ -383,6 +385,47 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         }
     finally:
         bench.close()
+
+
+def _time_import(bench: Bench, client, rows: int) -> None:
+    """A staff import of ``rows`` new people through the routes, timed once: the preview, then the confirmation
+    (which creates them, their requirement rows and their invitation links)."""
+    import csv
+    import io
+    import re
+
+    from training.services import staff_import
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(staff_import.TEMPLATE_COLUMNS)
+    writer.writerows([f"import{n}@bench.test", f"Imported Person {n}", f"IMP-{n}", "gate", "NBO"] for n in range(rows))
+    data = out.getvalue().encode()
+    steps: dict[str, Any] = {}
+
+    def preview(_: int) -> None:
+        response = client.post(
+            "/manage/staff/import", data={"file": (io.BytesIO(data), "staff.csv")}, content_type="multipart/form-data"
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, response.status_code
+        steps["url"] = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page).group(1)
+        steps["fingerprint"] = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page).group(1)
+
+    def confirm(_: int) -> None:
+        response = client.post(steps["url"], data={"fingerprint": steps["fingerprint"]})
+        assert response.status_code == 200, response.status_code
+        assert f"<strong>{rows}</strong> new people" in response.get_data(as_text=True)
+
+    for name, step in (
+        (f"staff import of {rows:,}: preview", preview),
+        (f"staff import of {rows:,}: confirm", confirm),
+    ):
+        bench.counter.count = 0
+        started = time.perf_counter()
+        step(0)
+        elapsed = (time.perf_counter() - started) * 1000
+        bench.measures.append(Measure(name, bench.size, 1, elapsed, elapsed, bench.counter.count, {"rows": rows}))
 
 
 def weasyprint_floor(runs: int) -> list[float]:
