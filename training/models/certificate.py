@@ -52,6 +52,11 @@ class Certificate(db.Model):
     course_version: Mapped[CourseVersion] = relationship()
 
     def status(self, now: datetime | None = None) -> str:
-        if self.revoked_at is not None:
+        return self.status_at(self.revoked_at, self.expires_at, now or utcnow())
+
+    @staticmethod
+    def status_at(revoked_at: datetime | None, expires_at: datetime, now: datetime) -> str:
+        """valid, expired or revoked: for rows read as plain columns, without a Certificate object."""
+        if revoked_at is not None:
             return "revoked"
-        return "valid" if self.expires_at > (now or utcnow()) else "expired"
+        return "valid" if expires_at > now else "expired"
