@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import login, submit
-from tests.content_fixture import write_content
+from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import add_certificates, add_staff, pass_course
 from training.extensions import db
 from training.models import Certificate, Course, Organization, Requirement, Role, User
@@ -200,3 +200,53 @@ def test_a_requirement_and_a_certificate_written_at_the_same_moment(app, content
         assert outcome == ["committed"]
         db.session.remove()
         assert _stored() == {(person.id, course_id): certificate["expires_at"]} == _best_expiry_now_computed()
+
+
+def test_passing_while_an_import_holds_the_same_person(app, content, make_org, make_user):
+    """A transaction that has added the person's requirement row and then takes the audit head (as an
+    import or an assignment does: requirement rows first, the audit event last) must not deadlock with
+    the quiz submission that issues that person's certificate: the submission takes the person's row
+    before the audit head, the same order."""
+    org = make_org("Locking Air")
+    person = make_user(org, Role.LEARNER, job_function="gate")
+    learner = app.test_client()
+    login(learner, person.email)
+    for slug in ("m-one", "m-two"):
+        submit(
+            learner, f"/courses/test-course/modules/{slug}/complete", form_url=f"/courses/test-course/modules/{slug}"
+        )
+    started = submit(learner, "/courses/test-course/quiz/start", form_url="/courses/test-course/quiz")
+    attempt_url = started.headers["Location"]
+    answers = {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()}
+    with app.app_context():
+        course_id = db.session.scalar(sa.select(Course.id).where(Course.slug == "test-course"))
+        engine = db.engine
+    requirement = {
+        "user_id": person.id,
+        "course_id": course_id,
+        "organization_id": org.id,
+        "due_at": datetime.now(UTC) + timedelta(days=30),
+        "source": "assignment",
+    }
+    outcome: list[object] = []
+
+    def pass_quiz() -> None:
+        try:
+            outcome.append(submit(learner, attempt_url, answers).status_code)
+        except Exception as exc:  # reported below
+            outcome.append(exc)
+
+    with engine.connect() as other:
+        other.begin()
+        other.execute(sa.insert(Requirement.__table__).values(**requirement))  # holds the person's row
+        racer = threading.Thread(target=pass_quiz)
+        racer.start()
+        racer.join(timeout=1.5)  # the submission gets as far as it can
+        other.execute(sa.text("UPDATE audit_head SET seq = seq WHERE id = 1"))  # then the audit head
+        other.commit()
+    racer.join(timeout=60)
+    assert outcome == [302]
+    with app.app_context():
+        expiry = db.session.scalar(sa.select(Certificate.expires_at).where(Certificate.user_id == person.id))
+        assert expiry is not None
+        assert _stored() == {(person.id, course_id): expiry}

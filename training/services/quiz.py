@@ -72,12 +72,15 @@ def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
     return Gate(True)
 
 
-def _one_start_at_a_time(user: User) -> None:
-    """Hold the learner's row until the transaction ends, so their quiz starts run one after another.
+def _hold_learner(user_id: int) -> None:
+    """Hold the learner's row until the transaction ends, so their quiz starts run one after another, and
+    so a submission takes its locks in the app's one order: the person's row, then the audit trail's head.
 
     A no-op UPDATE: it locks the row on PostgreSQL and takes the write lock on SQLite (where FOR UPDATE does nothing).
+    (The certificate the submission may issue locks the same row, through the trigger that keeps
+    requirement.certified_until; taken after the audit head, that lock could deadlock with a staff import.)
     """
-    no_op = sa.update(User).where(User.id == user.id).values(active=User.active)
+    no_op = sa.update(User).where(User.id == user_id).values(active=User.active)
     db.session.execute(no_op.execution_options(synchronize_session=False))
 
 
@@ -88,7 +91,7 @@ def start_attempt(user: User, course: Course) -> Attempt:
     """
     version = course.current_version
     assert version is not None
-    _one_start_at_a_time(user)
+    _hold_learner(user.id)
     already = db.session.scalar(
         sa.select(Attempt)
         .where(
@@ -160,6 +163,7 @@ def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None
     Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
     """
     now = now or utcnow()
+    _hold_learner(attempt.user_id)
     if not _claim(attempt, now):
         db.session.rollback()
         return False

@@ -94,7 +94,9 @@ def sync_org(
     for key in removed:
         db.session.delete(existing[key])
     changed = 0
-    for key, (due, source) in wanted.items():
+    # In (person, course) order, so that concurrent syncs lock people's rows (the certified_until trigger
+    # does) in the same order and cannot deadlock each other.
+    for key, (due, source) in sorted(wanted.items()):
         row = existing.get(key)
         if row is None:
             db.session.add(

@@ -14,7 +14,9 @@ insert, a restore or a hand-made fix.
 - A requirement inserted (or moved to another person or course) takes the value from the certificates.
 
 On PostgreSQL both triggers first lock the person's row, so a requirement created while the same person's
-certificate is being issued cannot miss it: whichever comes second waits, then sees the other.
+certificate is being issued cannot miss it: whichever comes second waits, then sees the other. The lock
+is FOR NO KEY UPDATE, which leaves foreign-key checks alone (other rows about the person can still be
+written meanwhile); like every transaction of the app, take it before the audit trail's head.
 """
 
 import sqlalchemy as sa
@@ -67,11 +69,11 @@ POSTGRESQL_TRIGGERS = [
     f"""CREATE FUNCTION certificate_refreshes_requirement() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            PERFORM 1 FROM "user" WHERE id = OLD.user_id FOR UPDATE;
+            PERFORM 1 FROM "user" WHERE id = OLD.user_id FOR NO KEY UPDATE;
             {_refresh("OLD.user_id", "OLD.course_id")}
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            PERFORM 1 FROM "user" WHERE id = NEW.user_id FOR UPDATE;
+            PERFORM 1 FROM "user" WHERE id = NEW.user_id FOR NO KEY UPDATE;
             {_refresh("NEW.user_id", "NEW.course_id")}
         END IF;
         RETURN NULL;
@@ -81,7 +83,7 @@ POSTGRESQL_TRIGGERS = [
     FOR EACH ROW EXECUTE FUNCTION certificate_refreshes_requirement()""",
     f"""CREATE FUNCTION requirement_takes_certified_until() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM 1 FROM "user" WHERE id = NEW.user_id FOR UPDATE;
+        PERFORM 1 FROM "user" WHERE id = NEW.user_id FOR NO KEY UPDATE;
         NEW.certified_until := {_best("NEW.user_id", "NEW.course_id")};
         RETURN NEW;
     END $$""",
