@@ -129,9 +129,8 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     entries = []
     if invitations and mailer.configured():
         days = current_app.config["INVITATION_DAYS"]
-        entries = [mailer.record(staff_import.invitation_mail(p, org, link, days)) for p, link in invitations]
+        entries = mailer.record_many([staff_import.invitation_mail(p, org, link, days) for p, link in invitations])
     db.session.commit()
+    emailed = mailer.deliver(entries) if entries else None
     _load_again(created)
-    if not entries:
-        return invitations, None
-    return invitations, mailer.deliver(entries)
+    return invitations, emailed
