@@ -3,15 +3,21 @@ built by the real migrations, emptied after every test."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import secrets
+import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -253,3 +259,60 @@ def text(response) -> str:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# --- a real SMTP server ---------------------------------------------------------------------
+
+
+class Collector:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def mail_body(message: EmailMessage) -> str:
+    return message.get_content().replace("\r\n", "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    collector.port = controller.port  # type: ignore[attr-defined]
+    yield collector
+    controller.stop()
+
+
+@pytest.fixture
+def app_with(app, database_url):
+    """Build apps on the test database with other mail settings (the session `app` keeps its own)."""
+    made = []
+
+    def _make(**overrides):
+        application = make_app(database_url, **overrides)
+        made.append(application)
+        return application
+
+    yield _make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()

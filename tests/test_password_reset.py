@@ -24,7 +24,8 @@ def _ask(client, email: str):
 
 def _mails(app) -> list[OutboxMessage]:
     with app.app_context():
-        rows = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == password_reset.KIND)))
+        query = sa.select(OutboxMessage).where(OutboxMessage.kind == password_reset.KIND).order_by(OutboxMessage.id)
+        rows = list(db.session.scalars(query))
         db.session.expunge_all()
         return rows
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
-import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
-from tests.conftest import make_app
+from tests.conftest import free_port, mail_body
 from tests.content_fixture import write_content, write_refresher
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, OutboxMessage, Requirement, Role, utcnow
@@ -23,63 +18,6 @@ from training.services import content_loader
 from training.services.reminders import ReminderReport, send_reminders
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
-
-
-# --- a real SMTP server ---------------------------------------------------------------------
-
-
-class Collector:
-    """aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append(message)  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _body(message: EmailMessage) -> str:
-    return message.get_content().replace("\r\n", "\n")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    collector.port = controller.port  # type: ignore[attr-defined]
-    yield collector
-    controller.stop()
-
-
-@pytest.fixture
-def app_with(app, database_url):
-    """Build apps on the test database with other mail settings (the session `app` keeps its own)."""
-    made = []
-
-    def _make(**overrides):
-        application = make_app(database_url, **overrides)
-        made.append(application)
-        return application
-
-    yield _make
-    for application in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -241,7 +179,7 @@ def test_each_person_due_gets_one_email_naming_their_courses_and_dates(app, mail
     assert report == ReminderReport(reminders_sent=4, digests_sent=1, skipped_already_sent=0, failed=0)
     for address in air_one.due:
         assert len(smtp.to(address)) == 1, address
-    bodies = {k: _body(smtp.to(air_one.emails[k])[0]) for k in ("ann", "ben", "cat", "dan")}
+    bodies = {k: mail_body(smtp.to(air_one.emails[k])[0]) for k in ("ann", "ben", "cat", "dan")}
     assert "Test course: overdue since 5 March 2026" in bodies["ann"]
     assert "Test course: overdue since 28 February 2026" in bodies["ben"]  # the day the certificate lapsed
     assert "Test course: expires on 22 March 2026" in bodies["cat"]
@@ -271,7 +209,7 @@ def test_the_manager_gets_one_digest_with_counts_and_names(app, mail_app, smtp, 
     _run(mail_app, now=NOW)
 
     (digest,) = smtp.to(air_one.emails["mia"])
-    body = _body(digest)
+    body = mail_body(digest)
     assert digest["Subject"] == "Air One training: 3 overdue, 2 expiring within 30 days"
     assert "- Test course: 3 overdue, 1 expiring within 30 days" in body
     assert "- Test refresher: 0 overdue, 1 expiring within 30 days" in body
@@ -315,7 +253,7 @@ def test_second_run_the_same_day_sends_nothing_next_day_sends_again(app, mail_ap
     rows = _outbox(app)
     assert len(rows) == 10
     assert {r.day for r in rows} == {NOW.date(), (NOW + timedelta(days=1)).date()}
-    assert "Test course: overdue since 5 March 2026" in _body(smtp.to(air_one.emails["ann"])[1])
+    assert "Test course: overdue since 5 March 2026" in mail_body(smtp.to(air_one.emails["ann"])[1])
 
 
 def test_two_runs_at_once_never_send_twice(app, mail_app, smtp, air_one):
@@ -366,7 +304,7 @@ def test_without_a_mail_server_messages_are_logged_and_recorded(app, log_app, ai
 
 
 def test_a_mail_server_that_is_down_records_the_error_and_does_not_crash(app, app_with, air_one):
-    down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
 
     report = _run(down, now=NOW)
 
@@ -395,7 +333,7 @@ def test_two_organizations_never_mix(app, mail_app, smtp, make_org, make_user, c
     assert report == ReminderReport(reminders_sent=7, digests_sent=2, skipped_already_sent=0, failed=0)
     (digest_one,) = smtp.to(one.emails["mia"])
     (digest_two,) = smtp.to(two.emails["mia"])
-    body_one, body_two = _body(digest_one), _body(digest_two)
+    body_one, body_two = mail_body(digest_one), mail_body(digest_two)
     assert "Air One" in digest_one["Subject"]
     assert "Air Two" in digest_two["Subject"]
     assert "- Test course: 3 overdue, 1 expiring within 30 days" in body_one
@@ -511,7 +449,7 @@ def test_command_unknown_organization(runner):
 
 def test_command_exits_non_zero_when_mail_fails(app, app_with, make_org, make_user, courses):
     build(app, make_org, make_user, courses, now=utcnow())
-    down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
 
     result = down.test_cli_runner().invoke(args=["send-reminders"])
 

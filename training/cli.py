@@ -206,6 +206,24 @@ def send_reminders(org_names: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+@click.command("send-outbox")
+@with_appcontext
+def send_outbox() -> None:
+    """Send the email still waiting in the outbox: the invitations of a large import, beyond the first
+    MAIL_SEND_WHILE_WAITING sent while the manager waited.
+
+    Meant for cron, every minute. Safe to run twice at once: each message is claimed by one run. Messages
+    that failed are not retried. Exits with status 1 if any message could not be sent.
+    """
+    from training.services import mailer
+
+    report = mailer.send_waiting()
+    click.echo(f"sent: {report.sent}, failed: {report.failed}")
+    if report.failed:
+        click.echo(f"error: {report.failed} message(s) could not be sent; see the log", err=True)
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    for command in (create_org, create_user, invite, seed_demo, load_content, send_reminders):
+    for command in (create_org, create_user, invite, seed_demo, load_content, send_reminders, send_outbox):
         app.cli.add_command(command)

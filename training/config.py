@@ -117,6 +117,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Recognize & Report <no-reply@localhost>"),
+        # An import emails this many invitations while the manager waits; the rest go by `flask send-outbox`.
+        "MAIL_SEND_WHILE_WAITING": _int("MAIL_SEND_WHILE_WAITING", 50),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT)),
         # Certificates
         "CERTIFICATE_TEMPLATES": os.environ.get(

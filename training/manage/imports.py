@@ -108,8 +108,10 @@ def staff_import_confirm(import_id: int):
         return redirect(url_for("manage.staff_import_upload"))
     if result is None:
         return _preview_page(plan, changed_since=True)
-    invitations, emailed = _invite(result.created, org)
-    return render_template("manage/import_result.html", result=result, invitations=invitations, emailed=emailed)
+    invitations, emailed, waiting = _invite(result.created, org)
+    return render_template(
+        "manage/import_result.html", result=result, invitations=invitations, emailed=emailed, waiting=waiting
+    )
 
 
 def _load_again(people: list[User]) -> None:
@@ -119,10 +121,13 @@ def _load_again(people: list[User]) -> None:
         db.session.scalars(sa.select(User).where(User.id.in_(ids[start : start + 500]))).all()
 
 
-def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, str]], int | None]:
-    """A single-use link for each new person; emailed too when mail is set up (how many went, else None).
+def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, str]], int | None, int]:
+    """A single-use link for each new person, and an email with it when mail is set up.
 
-    The links and their emails are recorded in one transaction, whatever the number of people.
+    The links and their emails are recorded in one transaction, whatever the number of people. The
+    first MAIL_SEND_WHILE_WAITING emails are sent now; the rest wait in the outbox for
+    ``flask send-outbox``. Returns the links, how many emails went now (None without mail), and how
+    many wait.
     """
     _load_again(created)
     invitations = list(zip(created, add_invitation_links(created, created_by=current_user), strict=True))
@@ -131,6 +136,7 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
         days = current_app.config["INVITATION_DAYS"]
         entries = mailer.record_many([staff_import.invitation_mail(p, org, link, days) for p, link in invitations])
     db.session.commit()
-    emailed = mailer.deliver(entries) if entries else None
+    now = entries[: current_app.config["MAIL_SEND_WHILE_WAITING"]]
+    emailed = mailer.deliver(now) if entries else None
     _load_again(created)
-    return invitations, emailed
+    return invitations, emailed, len(entries) - len(now)

@@ -11,6 +11,7 @@ from training.extensions import db
 from training.models.types import UTCDateTime, utcnow
 
 ONCE_A_DAY_KINDS_SQL = "kind IN ('reminder', 'manager_digest')"
+WAITING_SQL = "sent_at IS NULL AND error IS NULL"
 
 
 class OutboxMessage(db.Model):
@@ -27,6 +28,13 @@ class OutboxMessage(db.Model):
             sqlite_where=sa.text(ONCE_A_DAY_KINDS_SQL),
             postgresql_where=sa.text(ONCE_A_DAY_KINDS_SQL),
         ),
+        # The messages still waiting to be sent (the queue `flask send-outbox` works through).
+        sa.Index(
+            "ix_outbox_waiting",
+            "id",
+            sqlite_where=sa.text(WAITING_SQL),
+            postgresql_where=sa.text(WAITING_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,3 +49,5 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     transport: Mapped[str] = mapped_column(sa.String(10), default="smtp")  # smtp or log
     error: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set by the sender that is sending it; see services.mailer.deliver.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

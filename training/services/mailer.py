@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -83,6 +83,7 @@ def record_many(mails: list[Mail], day: date | None = None) -> list[OutboxMessag
 
 
 _CHUNK = 500  # ids per IN (...) list
+CLAIM_TIMEOUT = timedelta(minutes=10)  # a sender that has held a claim this long must have died
 
 
 def _load(entries: list[OutboxMessage]) -> None:
@@ -104,12 +105,50 @@ def _mark_sent(entries: list[OutboxMessage]) -> None:
         )
 
 
+def _waiting(stale_before: datetime) -> sa.ColumnElement[bool]:
+    """Not sent, not failed, and claimed by no sender (or by one that must have died)."""
+    return sa.and_(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.error.is_(None),
+        sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale_before),
+    )
+
+
+def _claim(ids: list[int]) -> set[int]:
+    """Claim the messages no other sender has, and commit: only this sender will send them."""
+    now = utcnow()
+    claimed: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        claimed.update(
+            db.session.scalars(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids[start : start + _CHUNK]), _waiting(now - CLAIM_TIMEOUT))
+                .values(claimed_at=now)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    db.session.commit()
+    return claimed
+
+
 def deliver(entries: list[OutboxMessage]) -> int:
-    """Send recorded messages (or log them); mark each sent or note its error. Returns how many went out."""
+    """Send recorded messages (or log them); mark each sent or note its error. Returns how many went out.
+
+    Claims them first, so a message another sender (the queue, another request) is sending, or has
+    sent, is left alone.
+    """
+    return _deliver(entries)[0]
+
+
+def _deliver(entries: list[OutboxMessage]) -> tuple[int, int]:
+    """``deliver``, returning how many of the messages it claimed went out and how many failed."""
     _load(entries)
-    pending = [e for e in entries if e.sent_at is None]
+    claimed = _claim([entry.id for entry in entries])
+    _load(entries)
+    pending = [e for e in entries if e.id in claimed]
     if not pending:
-        return 0
+        return 0, 0
     if not configured():
         for entry in pending:
             log.info(
@@ -120,7 +159,7 @@ def deliver(entries: list[OutboxMessage]) -> int:
             )
         _mark_sent(pending)
         db.session.commit()
-        return len(pending)
+        return len(pending), 0
     messages = []
     for entry in pending:
         message = EmailMessage()
@@ -137,11 +176,34 @@ def deliver(entries: list[OutboxMessage]) -> int:
             entry.error = str(exc)[:500]
         db.session.commit()
         log.warning("could not send %d message(s): %s", len(pending), exc)
-        return 0
+        return 0, len(pending)
     went = [entry for entry, error in zip(pending, errors, strict=True) if error is None]
     for entry, error in zip(pending, errors, strict=True):
         if error is not None:
             entry.error = error
     _mark_sent(went)
     db.session.commit()
-    return len(went)
+    return len(went), len(pending) - len(went)
+
+
+@dataclass(frozen=True)
+class QueueReport:
+    sent: int
+    failed: int
+
+
+def send_waiting(batch: int = 200) -> QueueReport:
+    """Send every message still waiting in the outbox, oldest first, a batch at a time (``flask send-outbox``).
+
+    Messages failed earlier are not retried; messages another sender has claimed are left to it.
+    """
+    sent = failed = 0
+    while True:
+        query = sa.select(OutboxMessage).where(_waiting(utcnow() - CLAIM_TIMEOUT)).order_by(OutboxMessage.id)
+        waiting = list(db.session.scalars(query.limit(batch)))
+        if not waiting:
+            return QueueReport(sent, failed)
+        went, failed_now = _deliver(waiting)
+        if went + failed_now == 0:  # every one of them claimed by another sender meanwhile
+            return QueueReport(sent, failed)
+        sent, failed = sent + went, failed + failed_now

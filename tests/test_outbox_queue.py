@@ -1,0 +1,124 @@
+"""The outbox as a queue: a large import emails a few invitations at once, `send-outbox` the rest, each once.
+
+Sent to a real (local) SMTP server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from tests.conftest import csrf_token, login, text
+from training.extensions import db
+from training.models import OutboxMessage, Role, utcnow
+from training.services import mailer, staff_import
+
+
+@pytest.fixture
+def queue_app(app_with, smtp):
+    return app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_SEND_WHILE_WAITING=3)
+
+
+def _import(application, manager_email: str, rows: int) -> str:
+    client = application.test_client()
+    login(client, manager_email)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(staff_import.TEMPLATE_COLUMNS)
+    writer.writerows([f"queued{n}@queue.test", f"Queued Person {n}", "", "gate", "NBO"] for n in range(rows))
+    url = "/manage/staff/import"
+    fields = {"csrf_token": csrf_token(client, url), "file": FileStorage(io.BytesIO(out.getvalue().encode()), "s.csv")}
+    boundary, body = encode_multipart(fields)
+    page = text(client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}"))
+    confirm = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page).group(1)
+    fingerprint = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page).group(1)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return text(client.post(confirm, data={"csrf_token": token, "fingerprint": fingerprint}))
+
+
+def _waiting(application) -> int:
+    with application.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.error.is_(None))
+        )
+
+
+def test_a_large_import_emails_a_few_now_and_the_queue_sends_the_rest_once(
+    queue_app,
+    smtp,
+    make_org,
+    make_user,
+):
+    org = make_org("Queue Air")
+    manager = make_user(org, Role.MANAGER)
+    page = _import(queue_app, manager.email, 8)
+    assert "3 people have been emailed their link already" in page
+    assert "the emails to the other 5 are queued" in " ".join(page.split())
+    assert len(smtp.messages) == 3
+    assert _waiting(queue_app) == 5
+
+    runner = queue_app.test_cli_runner()
+    first = runner.invoke(args=["send-outbox"])
+    assert first.exit_code == 0, first.output
+    assert "sent: 5, failed: 0" in first.output
+    again = runner.invoke(args=["send-outbox"])
+    assert "sent: 0, failed: 0" in again.output
+    received = sorted(message["To"] for message in smtp.messages)
+    assert received == sorted(f"queued{n}@queue.test" for n in range(8))  # each exactly once
+    assert all("/welcome/" in message.get_content() for message in smtp.messages)
+
+
+def _queue(application, count: int) -> None:
+    with application.app_context():
+        mailer.record_many(
+            [mailer.Mail(f"waiting{n}@queue.test", "Subject", "Body", kind="invitation") for n in range(count)]
+        )
+        db.session.commit()
+
+
+def test_two_senders_at_once_send_each_message_once(queue_app, smtp):
+    _queue(queue_app, 60)
+    barrier = threading.Barrier(2)
+    reports: list[object] = []
+
+    def run() -> None:
+        with queue_app.app_context():
+            barrier.wait()
+            try:
+                reports.append(mailer.send_waiting(batch=7))
+            except Exception as exc:  # reported below
+                reports.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(isinstance(r, mailer.QueueReport) for r in reports), reports
+    assert sum(r.sent for r in reports) == 60
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"waiting{n}@queue.test" for n in range(60))
+    assert _waiting(queue_app) == 0
+
+
+def test_a_claim_left_by_a_sender_that_died_is_taken_over(queue_app, smtp):
+    _queue(queue_app, 2)
+    with queue_app.app_context():
+        first, second = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        first.claimed_at = utcnow() - mailer.CLAIM_TIMEOUT - timedelta(minutes=1)  # its sender is long gone
+        second.claimed_at = utcnow() - timedelta(minutes=1)  # its sender may still be at work
+        db.session.commit()
+        report = mailer.send_waiting()
+    assert report == mailer.QueueReport(sent=1, failed=0)
+    assert [m["To"] for m in smtp.messages] == ["waiting0@queue.test"]
