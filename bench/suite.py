@@ -80,6 +80,19 @@ class Bench:
     """One throwaway database of ``size`` staff, its app, and the timings taken on it."""
 
     def __init__(self, size: int, organizations: int, runs: int) -> None:
+        self.size, self.runs = size, runs
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"bench-suite-{size}-"))
+        self.server = os.environ.get("BENCH_DATABASE_URL", "").strip() or None
+        self.database_name = f"rr_bench_{size}_{secrets.token_hex(3)}"
+        if self.server:
+            _postgres_admin(self.server, f'CREATE DATABASE "{self.database_name}"')
+        try:
+            self._set_up(organizations)
+        except BaseException:
+            self._remove_database()  # a failed set-up leaves no database behind
+            raise
+
+    def _set_up(self, organizations: int) -> None:
         from flask_migrate import upgrade
         from sqlalchemy import event
 
@@ -87,12 +100,7 @@ class Bench:
         from training.extensions import db
         from training.services import bench_seed
 
-        self.size, self.runs = size, runs
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"bench-suite-{size}-"))
-        self.server = os.environ.get("BENCH_DATABASE_URL", "").strip() or None
-        self.database_name = f"rr_bench_{size}_{secrets.token_hex(3)}"
         if self.server:
-            _postgres_admin(self.server, f'CREATE DATABASE "{self.database_name}"')
             # As the README's deployment notes recommend: short queries only, so no JIT compilation.
             _postgres_admin(self.server, f'ALTER DATABASE "{self.database_name}" SET jit = off')
             url = _postgres_url(self.server).set(database=self.database_name).render_as_string(hide_password=False)
@@ -116,7 +124,7 @@ class Bench:
         with self.app.app_context():
             upgrade()
             started = time.perf_counter()
-            self.report = bench_seed.seed(organizations=organizations, staff=size, seed=1)
+            self.report = bench_seed.seed(organizations=organizations, staff=self.size, seed=1)
             self.seed_seconds = time.perf_counter() - started
             if self.server:  # what autovacuum does soon after a bulk load: statistics and visibility map
                 db.session.remove()
@@ -141,6 +149,9 @@ class Bench:
 
         with self.app.app_context():
             db.engine.dispose()
+        self._remove_database()
+
+    def _remove_database(self) -> None:
         if self.server:
             _postgres_admin(self.server, f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
         shutil.rmtree(self.workdir, ignore_errors=True)
