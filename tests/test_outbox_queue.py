@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from tests.conftest import csrf_token, login, text
+from tests.factories import IMPORT, preview_import
 from training.extensions import db
 from training.models import OutboxMessage, Role, utcnow
 from training.services import mailer, staff_import
@@ -34,14 +32,8 @@ def _import(application, manager_email: str, rows: int) -> str:
     writer = csv.writer(out)
     writer.writerow(staff_import.TEMPLATE_COLUMNS)
     writer.writerows([f"queued{n}@queue.test", f"Queued Person {n}", "", "gate", "NBO"] for n in range(rows))
-    url = "/manage/staff/import"
-    fields = {"csrf_token": csrf_token(client, url), "file": FileStorage(io.BytesIO(out.getvalue().encode()), "s.csv")}
-    boundary, body = encode_multipart(fields)
-    page = text(client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}"))
-    confirm = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page).group(1)
-    fingerprint = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page).group(1)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    return text(client.post(confirm, data={"csrf_token": token, "fingerprint": fingerprint}))
+    confirm_url, fingerprint = preview_import(client, out.getvalue().encode())
+    return text(client.post(confirm_url, data={"csrf_token": csrf_token(client, IMPORT), "fingerprint": fingerprint}))
 
 
 def _waiting(application) -> int:
@@ -122,3 +114,12 @@ def test_a_claim_left_by_a_sender_that_died_is_taken_over(queue_app, smtp):
         report = mailer.send_waiting()
     assert report == mailer.QueueReport(sent=1, failed=0)
     assert [m["To"] for m in smtp.messages] == ["waiting0@queue.test"]
+
+
+@pytest.mark.parametrize(("value", "message"), [("-1", "at least 0"), ("lots", "a whole number")])
+def test_a_bad_send_while_waiting_setting_stops_the_app_with_a_clear_message(monkeypatch, tmp_path, value, message):
+    from training.config import ConfigurationError, load_config
+
+    monkeypatch.setenv("MAIL_SEND_WHILE_WAITING", value)
+    with pytest.raises(ConfigurationError, match=f"MAIL_SEND_WHILE_WAITING must be {message}"):
+        load_config(tmp_path)

@@ -25,14 +25,17 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 def _local_secret_key(instance_path: Path) -> str:
@@ -118,7 +121,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Recognize & Report <no-reply@localhost>"),
         # An import emails this many invitations while the manager waits; the rest go by `flask send-outbox`.
-        "MAIL_SEND_WHILE_WAITING": _int("MAIL_SEND_WHILE_WAITING", 50),
+        "MAIL_SEND_WHILE_WAITING": _int("MAIL_SEND_WHILE_WAITING", 50, minimum=0),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT)),
         # Certificates
         "CERTIFICATE_TEMPLATES": os.environ.get(
