@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
-from tests.conftest import submit
+from tests.conftest import csrf_token, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, Organization, Role, User, UserRole
@@ -100,11 +104,30 @@ def add_certificates(
     return made
 
 
-def pass_course(client, course: str = "/courses/test-course") -> int:
-    """Complete the test course's modules and pass its quiz through the routes; return the attempt id."""
+def start_quiz(client, course: str = "/courses/test-course") -> str:
+    """Complete the test course's modules and start its quiz through the routes; return the attempt's URL."""
     for slug in ("m-one", "m-two"):
         submit(client, f"{course}/modules/{slug}/complete", form_url=f"{course}/modules/{slug}")
-    started = submit(client, f"{course}/quiz/start", form_url=f"{course}/quiz")
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()})
+    return submit(client, f"{course}/quiz/start", form_url=f"{course}/quiz").headers["Location"]
+
+
+def pass_course(client, course: str = "/courses/test-course", answers: dict[str, list[str]] = ANSWERS_ALL_RIGHT) -> int:
+    """Complete a course's modules and pass its quiz through the routes; return the attempt id."""
+    attempt_id = int(start_quiz(client, course).rsplit("/", 1)[1])
+    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in answers.items()})
     return attempt_id
+
+
+IMPORT = "/manage/staff/import"
+
+
+def preview_import(client, data: bytes) -> tuple[str, str]:
+    """Upload a staff file through the import page; return the confirm URL and the fingerprint from the preview."""
+    fields = {"csrf_token": csrf_token(client, IMPORT), "file": FileStorage(io.BytesIO(data), "staff.csv")}
+    boundary, body = encode_multipart(fields)
+    page = text(client.post(IMPORT, data=body, content_type=f"multipart/form-data; boundary={boundary}"))
+    url = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page)
+    fingerprint = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page)
+    assert url, page[:2000]
+    assert fingerprint
+    return url.group(1), fingerprint.group(1)

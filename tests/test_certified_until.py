@@ -18,7 +18,7 @@ from flask_migrate import downgrade, upgrade
 
 from tests.conftest import login, submit
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
-from tests.factories import add_certificates, add_staff, pass_course
+from tests.factories import add_certificates, add_staff, pass_course, start_quiz
 from training.extensions import db
 from training.models import Certificate, Course, Organization, Requirement, Role, User
 from training.models.types import UTCDateTime
@@ -156,6 +156,17 @@ def _certificate_row(app, org, person) -> dict:
     return {k: v for k, v in row.items() if k != "id"}
 
 
+def _insert_requirement(user_id: int, course_id: int, org_id: int) -> sa.Insert:
+    """A requirement row as an assignment would add it, written directly."""
+    return sa.insert(Requirement.__table__).values(
+        user_id=user_id,
+        course_id=course_id,
+        organization_id=org_id,
+        due_at=datetime.now(UTC) + timedelta(days=30),
+        source="assignment",
+    )
+
+
 @pytest.mark.parametrize("first", ["requirement", "certificate"])
 def test_a_requirement_and_a_certificate_written_at_the_same_moment(app, content, make_org, make_user, first):
     """Two transactions, one adding the requirement and one the certificate: whichever commits second sees
@@ -165,15 +176,8 @@ def test_a_requirement_and_a_certificate_written_at_the_same_moment(app, content
     certificate = _certificate_row(app, org, person)
     with app.app_context():
         course_id = certificate["course_id"]
-        requirement = {
-            "user_id": person.id,
-            "course_id": course_id,
-            "organization_id": org.id,
-            "due_at": datetime.now(UTC) + timedelta(days=30),
-            "source": "assignment",
-        }
         writes = {
-            "requirement": sa.insert(Requirement.__table__).values(**requirement),
+            "requirement": _insert_requirement(person.id, course_id, org.id),
             "certificate": sa.insert(Certificate.__table__).values(**certificate),
         }
         second = "certificate" if first == "requirement" else "requirement"
@@ -211,23 +215,11 @@ def test_passing_while_an_import_holds_the_same_person(app, content, make_org, m
     person = make_user(org, Role.LEARNER, job_function="gate")
     learner = app.test_client()
     login(learner, person.email)
-    for slug in ("m-one", "m-two"):
-        submit(
-            learner, f"/courses/test-course/modules/{slug}/complete", form_url=f"/courses/test-course/modules/{slug}"
-        )
-    started = submit(learner, "/courses/test-course/quiz/start", form_url="/courses/test-course/quiz")
-    attempt_url = started.headers["Location"]
+    attempt_url = start_quiz(learner)
     answers = {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()}
     with app.app_context():
         course_id = db.session.scalar(sa.select(Course.id).where(Course.slug == "test-course"))
         engine = db.engine
-    requirement = {
-        "user_id": person.id,
-        "course_id": course_id,
-        "organization_id": org.id,
-        "due_at": datetime.now(UTC) + timedelta(days=30),
-        "source": "assignment",
-    }
     outcome: list[object] = []
 
     def pass_quiz() -> None:
@@ -238,7 +230,7 @@ def test_passing_while_an_import_holds_the_same_person(app, content, make_org, m
 
     with engine.connect() as other:
         other.begin()
-        other.execute(sa.insert(Requirement.__table__).values(**requirement))  # holds the person's row
+        other.execute(_insert_requirement(person.id, course_id, org.id))  # holds the person's row
         racer = threading.Thread(target=pass_quiz)
         racer.start()
         racer.join(timeout=1.5)  # the submission gets as far as it can

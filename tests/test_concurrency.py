@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, login, submit, text
+from tests.conftest import csrf_token, login, submit
 from tests.content_fixture import write_content
+from tests.factories import IMPORT, preview_import
 from training.extensions import db
 from training.models import OutboxMessage, Requirement, Role, StaffImport, User, utcnow
 from training.services import content_loader, reminders, staff_import
-
-IMPORT = "/manage/staff/import"
 
 
 def _csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:
@@ -31,18 +27,6 @@ def _csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:
     writer.writerow(staff_import.TEMPLATE_COLUMNS)
     writer.writerows(rows)
     return out.getvalue().encode()
-
-
-def _preview(client, data: bytes) -> tuple[str, str]:
-    """Upload a file; return the confirm URL and the fingerprint from the preview."""
-    fields = {"csrf_token": csrf_token(client, IMPORT), "file": FileStorage(io.BytesIO(data), "staff.csv")}
-    boundary, body = encode_multipart(fields)
-    page = text(client.post(IMPORT, data=body, content_type=f"multipart/form-data; boundary={boundary}"))
-    url = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page)
-    fingerprint = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page)
-    assert url, page[:2000]
-    assert fingerprint
-    return url.group(1), fingerprint.group(1)
 
 
 def _at_once(*calls: Callable[[], object]) -> list[object]:
@@ -78,8 +62,8 @@ def test_two_managers_confirming_overlapping_imports_at_once(app, make_org, make
     shared = [(f"crew{n}@busy.test", f"Crew {n}", f"B-{n}", "cabin_crew", "NBO") for n in range(30)]
     only_first = [("solo1@busy.test", "Solo One", "", "gate", "")]
     only_second = [("solo2@busy.test", "Solo Two", "", "gate", "")]
-    url_a, print_a = _preview(first, _csv(shared + only_first))
-    url_b, print_b = _preview(second, _csv(shared + only_second))
+    url_a, print_a = preview_import(first, _csv(shared + only_first))
+    url_b, print_b = preview_import(second, _csv(shared + only_second))
     token_a, token_b = csrf_token(first, IMPORT), csrf_token(second, IMPORT)
 
     results = _at_once(
@@ -126,7 +110,7 @@ def test_a_reminder_run_during_an_import_loses_nothing_and_sends_once(app, tmp_p
     manager = app.test_client()
     login(manager, make_user(org, Role.MANAGER, email="lead@reminded.test").email)
     newcomers = [(f"new{n}@reminded.test", f"New {n}", "", "cabin_crew", "") for n in range(40)]
-    url, fingerprint = _preview(manager, _csv(newcomers))
+    url, fingerprint = preview_import(manager, _csv(newcomers))
     token = csrf_token(manager, IMPORT)
 
     def run_reminders() -> reminders.ReminderReport:

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from tests.conftest import csrf_token, login, text
 from tests.content_fixture import write_content
-from tests.factories import add_certificates, add_staff
+from tests.factories import IMPORT, add_certificates, add_staff, preview_import
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, Organization, OrgKind, Role, TokenPurpose, User
 from training.services import audit, content_loader
@@ -125,18 +122,11 @@ def _import_csv(rows: int, tag: str) -> bytes:
 
 def _import_statements(app, client, rows: int, tag: str) -> tuple[int, int]:
     """Statements for the preview and for the confirmation of a file of ``rows`` new people."""
-    url = "/manage/staff/import"
-    fields = {"csrf_token": csrf_token(client, url), "file": FileStorage(io.BytesIO(_import_csv(rows, tag)), "s.csv")}
-    boundary, body = encode_multipart(fields)
     with counting(app) as previewed:
-        page = text(client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}"))
-    confirm_url = re.search(r'action="(/manage/staff/import/\d+/confirm)"', page)
-    fingerprint = re.search(r'name="fingerprint"[^>]*value="([0-9a-f]{64})"', page)
-    assert confirm_url, page[:1000]
-    assert fingerprint
-    form = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)}
+        confirm_url, fingerprint = preview_import(client, _import_csv(rows, tag))
+    form = {"csrf_token": csrf_token(client, IMPORT), "fingerprint": fingerprint}
     with counting(app) as confirmed:
-        done = client.post(confirm_url.group(1), data={**form, "fingerprint": fingerprint.group(1)})
+        done = client.post(confirm_url, data=form)
     assert done.status_code == 200
     assert f"<strong>{rows}</strong> new people" in text(done)
     return len(previewed), len(confirmed)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
+from tests.conftest import login, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, REFRESHER_ANSWERS, write_content, write_refresher
+from tests.factories import pass_course
 from training.extensions import db
 from training.models import Certificate, Course, Role
 from training.services import content_loader
@@ -23,15 +24,6 @@ def learner(app, client, tmp_path, make_org, make_user):
     person = make_user(make_org("Renew Air"), Role.LEARNER, job_function="cabin_crew")
     login(client, person.email)
     return person
-
-
-def _pass(client, course: str, answers: dict[str, list[str]]) -> int:
-    for slug in ("m-one", "m-two"):
-        submit(client, f"/courses/{course}/modules/{slug}/complete", form_url=f"/courses/{course}/modules/{slug}")
-    started = submit(client, f"/courses/{course}/quiz/start", form_url=f"/courses/{course}/quiz")
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-    submit(client, f"/attempts/{attempt_id}", {f"q-{k}": v for k, v in answers.items()})
-    return attempt_id
 
 
 def _certificates(app) -> list[tuple[str, str, datetime, datetime, int | None]]:
@@ -55,24 +47,24 @@ def _set_expiry(app, *, days_from_now: int) -> None:
 
 
 def test_refresher_without_a_certificate_issues_nothing(app, client, learner):
-    attempt_id = _pass(client, "test-refresher", REFRESHER_ANSWERS)
+    attempt_id = pass_course(client, "/courses/test-refresher", REFRESHER_ANSWERS)
     assert _certificates(app) == []
     assert "Take the full course to earn your first one" in text(client.get(f"/attempts/{attempt_id}"))
 
 
 def test_refresher_too_early_issues_nothing(app, client, learner):
-    _pass(client, "test-course", ANSWERS_ALL_RIGHT)
+    pass_course(client, "/courses/test-course", ANSWERS_ALL_RIGHT)
     _set_expiry(app, days_from_now=200)
-    attempt_id = _pass(client, "test-refresher", REFRESHER_ANSWERS)
+    attempt_id = pass_course(client, "/courses/test-refresher", REFRESHER_ANSWERS)
     assert len(_certificates(app)) == 1
     assert "not due for renewal yet" in text(client.get(f"/attempts/{attempt_id}"))
 
 
 @pytest.mark.parametrize("days_from_now", [60, -30])
 def test_refresher_in_window_or_after_expiry_renews_the_core_certificate(app, client, learner, days_from_now):
-    _pass(client, "test-course", ANSWERS_ALL_RIGHT)
+    pass_course(client, "/courses/test-course", ANSWERS_ALL_RIGHT)
     _set_expiry(app, days_from_now=days_from_now)
-    _pass(client, "test-refresher", REFRESHER_ANSWERS)
+    pass_course(client, "/courses/test-refresher", REFRESHER_ANSWERS)
     certificates = _certificates(app)
     assert len(certificates) == 2
     (old_course, old_serial, _, old_expiry, _), (new_course, new_serial, issued, expiry, renews) = certificates

@@ -29,33 +29,29 @@ def note(
     actor: User | None = _FROM_REQUEST,
 ) -> AuditEvent:
     """Append one event; the caller commits. ``actor`` defaults to whoever is signed in."""
-    label = None
-    if actor is _FROM_REQUEST:
-        actor = _signed_in_user()
-        if actor is None and has_request_context():
-            label = "anonymous"
     return audit.record(
         action,
-        actor=actor,
-        actor_label=label,
+        **_who(actor),
         organization_id=organization_id,
         object_type=object_type,
         object_id=object_id,
-        ip=request.remote_addr if has_request_context() else None,
         details=details,
     )
 
 
 def note_many(entries: list[audit.Entry], *, actor: User | None = _FROM_REQUEST) -> int:
     """Append a batch of events by the same actor (e.g. an import's invitation links); the caller commits."""
+    return audit.record_many(entries, **_who(actor))
+
+
+def _who(actor: User | None) -> dict[str, Any]:
+    """The actor, its label and address for an event: from the request unless an actor is given."""
     label = None
     if actor is _FROM_REQUEST:
         actor = _signed_in_user()
         if actor is None and has_request_context():
             label = "anonymous"
-    return audit.record_many(
-        entries, actor=actor, actor_label=label, ip=request.remote_addr if has_request_context() else None
-    )
+    return {"actor": actor, "actor_label": label, "ip": request.remote_addr if has_request_context() else None}
 
 
 def _signed_in_user() -> User | None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from training.extensions import db
 from training.models import TokenPurpose, User
 from training.services import accounts
 
@@ -17,14 +18,9 @@ def absolute_url(endpoint: str, **values: object) -> str:
 
 
 def issue_invitation_link(person: User, created_by: User | None = None) -> str:
-    token = accounts.issue_token(
-        person,
-        TokenPurpose.INVITATION,
-        signing_key=current_app.config["SECRET_KEY"],
-        valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
-        created_by=created_by,
-    )
-    return absolute_url("auth.welcome", token=token)
+    link = add_invitation_links([person], created_by)[0]
+    db.session.commit()
+    return link
 
 
 def add_invitation_links(people: list[User], created_by: User | None = None) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,7 +13,7 @@ from training.extensions import db
 from training.manage import bp
 from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
-from training.services import mailer, staff_import
+from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
 from training.views import apply_errors
 
@@ -114,13 +113,6 @@ def staff_import_confirm(import_id: int):
     )
 
 
-def _load_again(people: list[User]) -> None:
-    """Reload people a commit expired in a query per 500 of them, instead of one each on first use."""
-    ids = [sa.inspect(person).identity[0] for person in people]
-    for start in range(0, len(ids), 500):
-        db.session.scalars(sa.select(User).where(User.id.in_(ids[start : start + 500]))).all()
-
-
 def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, str]], int | None, int]:
     """A single-use link for each new person, and an email with it when mail is set up.
 
@@ -129,7 +121,7 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     ``flask send-outbox``. Returns the links, how many emails went now (None without mail), and how
     many wait.
     """
-    _load_again(created)
+    batches.reload(created)
     invitations = list(zip(created, add_invitation_links(created, created_by=current_user), strict=True))
     entries = []
     if invitations and mailer.configured():
@@ -138,5 +130,5 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     db.session.commit()
     now = entries[: current_app.config["MAIL_SEND_WHILE_WAITING"]]
     emailed = mailer.deliver(now) if entries else None
-    _load_again(created)
+    batches.reload(created)
     return invitations, emailed, len(entries) - len(now)

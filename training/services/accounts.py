@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from training import auditing
 from training.extensions import db
 from training.models import AccessToken, TokenPurpose, User, new_session_token, utcnow
-from training.services import audit, passwords, throttle
+from training.services import audit, batches, passwords, throttle
 from training.services.errors import ServiceError
 
 
@@ -140,9 +140,6 @@ def issue_token(
     return token
 
 
-_ID_CHUNK = 500  # ids per IN (...) list
-
-
 def add_tokens(
     users: list[User],
     purpose: TokenPurpose,
@@ -159,11 +156,11 @@ def add_tokens(
         return []
     now = utcnow()
     ids = [user.id for user in users]
-    for start in range(0, len(ids), _ID_CHUNK):
+    for part in batches.chunks(ids):
         db.session.execute(
             sa.update(AccessToken)
             .where(
-                AccessToken.user_id.in_(ids[start : start + _ID_CHUNK]),
+                AccessToken.user_id.in_(part),
                 AccessToken.purpose == purpose.value,
                 AccessToken.used_at.is_(None),
             )

@@ -17,6 +17,7 @@ from flask import current_app
 
 from training.extensions import db
 from training.models import OutboxMessage, utcnow
+from training.services import batches
 
 log = logging.getLogger(__name__)
 
@@ -82,24 +83,16 @@ def record_many(mails: list[Mail], day: date | None = None) -> list[OutboxMessag
     return list(db.session.scalars(insert, [_columns(mail, day) for mail in mails]))
 
 
-_CHUNK = 500  # ids per IN (...) list
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a sender that has held a claim this long must have died
-
-
-def _load(entries: list[OutboxMessage]) -> None:
-    """Load entries a commit expired in a query per 500, rather than one each on first use."""
-    ids = [sa.inspect(entry).identity[0] for entry in entries]
-    for start in range(0, len(ids), _CHUNK):
-        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids[start : start + _CHUNK]))).all()
 
 
 def _mark_sent(entries: list[OutboxMessage]) -> None:
     now = utcnow()
     ids = [entry.id for entry in entries]
-    for start in range(0, len(ids), _CHUNK):
+    for part in batches.chunks(ids):
         db.session.execute(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids[start : start + _CHUNK]))
+            .where(OutboxMessage.id.in_(part))
             .values(sent_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -118,11 +111,11 @@ def _claim(ids: list[int]) -> set[int]:
     """Claim the messages no other sender has, and commit: only this sender will send them."""
     now = utcnow()
     claimed: set[int] = set()
-    for start in range(0, len(ids), _CHUNK):
+    for part in batches.chunks(ids):
         claimed.update(
             db.session.scalars(
                 sa.update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids[start : start + _CHUNK]), _waiting(now - CLAIM_TIMEOUT))
+                .where(OutboxMessage.id.in_(part), _waiting(now - CLAIM_TIMEOUT))
                 .values(claimed_at=now)
                 .returning(OutboxMessage.id)
                 .execution_options(synchronize_session=False)
@@ -143,9 +136,9 @@ def deliver(entries: list[OutboxMessage]) -> int:
 
 def _deliver(entries: list[OutboxMessage]) -> tuple[int, int]:
     """``deliver``, returning how many of the messages it claimed went out and how many failed."""
-    _load(entries)
+    batches.reload(entries)
     claimed = _claim([entry.id for entry in entries])
-    _load(entries)
+    batches.reload(entries)
     pending = [e for e in entries if e.id in claimed]
     if not pending:
         return 0, 0

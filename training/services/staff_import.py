@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
-from training.services import people, requirements
+from training.services import batches, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -36,7 +36,6 @@ TEMPLATE_COLUMNS = ["email", "full_name", "employee_number", "job_function", "ba
 TEMPLATE_EXAMPLE = ["jane.example@example.com", "Jane Example", "E-00001", "Cabin crew", "NBO"]
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
-_LOOKUP_CHUNK = 500  # email addresses per IN (...) lookup
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
 OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
@@ -275,8 +274,7 @@ class _Planner:
         self.email_org: dict[str, int] = {}
         email_ids: dict[str, int] = {}
         wanted = sorted(set(emails) - set(self.by_email))
-        for start in range(0, len(wanted), _LOOKUP_CHUNK):
-            chunk = wanted[start : start + _LOOKUP_CHUNK]
+        for chunk in batches.chunks(wanted):
             for user_id, email, org_id in db.session.execute(
                 sa.select(User.id, User.email, User.organization_id).where(User.email.in_(chunk))
             ):

@@ -1,0 +1,30 @@
+"""Working through many rows a few hundred at a time: IN (...) lists and reloading what a commit expired."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+import sqlalchemy as sa
+
+from training.extensions import db
+
+SIZE = 500  # values per IN (...) list: well under every database's limit on bound parameters
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = SIZE) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def reload(objects: Sequence[object]) -> None:
+    """Load rows a commit expired, a query per ``SIZE`` of them, instead of one query each on first use."""
+    if not objects:
+        return
+    model = type(objects[0])
+    key = sa.inspect(model).primary_key[0]
+    ids = [sa.inspect(obj).identity[0] for obj in objects]
+    for part in chunks(ids):
+        db.session.scalars(sa.select(model).where(key.in_(part))).all()
