@@ -19,12 +19,15 @@ def chunks(items: Sequence[T], size: int = SIZE) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def ids_of(objects: Sequence[object]) -> list[int]:
+    """The primary keys of loaded objects, read without loading what a commit expired."""
+    return [sa.inspect(obj).identity[0] for obj in objects]
+
+
 def reload(objects: Sequence[object]) -> None:
     """Load rows a commit expired, a query per ``SIZE`` of them, instead of one query each on first use."""
     if not objects:
         return
-    model = type(objects[0])
-    key = sa.inspect(model).primary_key[0]
-    ids = [sa.inspect(obj).identity[0] for obj in objects]
-    for part in chunks(ids):
-        db.session.scalars(sa.select(model).where(key.in_(part))).all()
+    key = sa.inspect(type(objects[0])).primary_key[0]
+    for part in chunks(ids_of(objects)):
+        db.session.scalars(sa.select(type(objects[0])).where(key.in_(part))).all()

@@ -136,8 +136,7 @@ def deliver(entries: list[OutboxMessage]) -> int:
 
 def _deliver(entries: list[OutboxMessage]) -> tuple[int, int]:
     """``deliver``, returning how many of the messages it claimed went out and how many failed."""
-    batches.reload(entries)
-    claimed = _claim([entry.id for entry in entries])
+    claimed = _claim(batches.ids_of(entries))
     batches.reload(entries)
     pending = [e for e in entries if e.id in claimed]
     if not pending:
