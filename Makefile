@@ -1,6 +1,7 @@
 # Recognize & Report — the two commands of the quick start, and a few more.
 #   make run      install what is missing, upgrade the database, seed the demo, serve on 127.0.0.1:$(PORT)
 #   make test     install the test tools, lint, and run the whole suite (SQLite)
+#   make test-fast the quick loop: the suite without the tests marked slow (browser journeys, races)
 #   make test-pg  the same suite against PostgreSQL ($(TEST_DATABASE_URL); a throwaway database is created)
 #   make test-e2e the real-browser journeys only (Chromium from apt, axe-core from npm)
 #   make screenshots  run them and refresh the README's screenshots in docs/screenshots/
@@ -17,7 +18,7 @@ USERS      ?= 200
 SPAWN_RATE ?= 20
 DURATION   ?= 90s
 
-.PHONY: run test test-pg test-e2e screenshots loadtest bench lint install install-dev db seed clean help
+.PHONY: run test test-fast test-pg test-e2e screenshots loadtest bench lint install install-dev db seed clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -62,6 +63,9 @@ lint: install-dev
 
 test: lint
 	$(BIN)/pytest
+
+test-fast: install-dev
+	$(BIN)/pytest -m 'not slow' -q
 
 test-pg: install-dev
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token, login, submit
@@ -19,6 +20,8 @@ from tests.factories import IMPORT, preview_import
 from training.extensions import db
 from training.models import OutboxMessage, Requirement, Role, StaffImport, User, utcnow
 from training.services import content_loader, reminders, staff_import
+
+pytestmark = pytest.mark.slow  # races between threads and processes: left out of `make test-fast`
 
 
 def _csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:

@@ -200,3 +200,10 @@ def sign_in(page: Page, email: str, password: str = demo.DEMO_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser journey is slow: `make test-fast` leaves them out, `make test` runs them."""
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.slow)
