@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField, widgets
+from markupsafe import Markup
+from wtforms import Field, SelectMultipleField, SubmitField, widgets
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -21,7 +23,17 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form: its CSRF token renders without an id, so a page may hold several forms."""
+
+    class Meta:
+        def render_field(self, field: Field, render_kw: dict[str, object]) -> Markup:
+            if isinstance(field, CSRFTokenField):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)  # type: ignore[misc]
+
+
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token: confirms a destructive or sensitive act."""
 
     submit = SubmitField("Confirm")

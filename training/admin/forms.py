@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import MultiCheckboxField, choices
+from training.forms import Form, MultiCheckboxField, choices
 from training.models import ORG_KIND_LABELS, JobFunction, Role
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the organization's name."), Length(max=160)])
     kind = SelectField("Kind", choices=choices((k.value, label) for k, label in ORG_KIND_LABELS.items()))
     country = StringField(
@@ -19,12 +18,12 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Save organization")
 
 
-class OversightForm(FlaskForm):
+class OversightForm(Form):
     overseen = MultiCheckboxField("Organizations this authority oversees", coerce=int)
     submit = SubmitField("Save oversight")
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     full_name = StringField("Full name", validators=[DataRequired("Enter the person's name."), Length(max=160)])
     email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
     organization_id = SelectField("Organization", coerce=int)

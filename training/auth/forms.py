@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from training.forms import Form
 from training.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254)])
     password = PasswordField(
         "Password", validators=[DataRequired(message="Enter your password."), Length(max=MAX_LENGTH)]
@@ -30,19 +30,19 @@ class _NewPasswordMixin:
     )
 
 
-class SetPasswordForm(_NewPasswordMixin, FlaskForm):
+class SetPasswordForm(_NewPasswordMixin, Form):
     submit = SubmitField("Set my password")
 
 
-class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(_NewPasswordMixin, Form):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
     submit = SubmitField("Change password")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254)])
     submit = SubmitField("Email me a link")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     submit = SubmitField("Sign out")

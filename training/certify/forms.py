@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from training.forms import Form
 
-class SerialForm(FlaskForm):
+
+class SerialForm(Form):
     class Meta:
         csrf = False  # a GET search form: it changes nothing
 
@@ -14,12 +15,12 @@ class SerialForm(FlaskForm):
     submit = SubmitField("Verify")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to compare.")])
     submit = SubmitField("Compare with the issued certificate")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         "Reason",
         description="Kept on record and shown on the verification page as the revocation date only.",

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from training.forms import choices
+from training.forms import Form, choices
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """A module's "check yourself" question (ungraded, instant feedback, no JavaScript needed)."""
 
     answer = RadioField("Your answer", validators=[InputRequired("Choose an answer.")])

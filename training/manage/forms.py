@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import choices
+from training.forms import Form, choices
 from training.services.contacts import CHANNELS
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     name = StringField(
         "Who",
         description="A role, e.g. Duty security manager or Airport police desk.",

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from training.forms import choices
+from training.forms import Form, choices
 from training.models import JobFunction
 
 
-class DaysForm(FlaskForm):
+class DaysForm(Form):
     days_to_complete = IntegerField(
         "Days new staff have to complete their required courses",
         validators=[InputRequired("Give a number of days."), NumberRange(1, 365, "Use 1 to 365 days.")],
@@ -17,7 +16,7 @@ class DaysForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class LogoForm(FlaskForm):
+class LogoForm(Form):
     logo = FileField(
         "Logo for certificates",
         description="PNG or JPEG, at most 300 KB.",
@@ -26,7 +25,7 @@ class LogoForm(FlaskForm):
     submit = SubmitField("Upload logo")
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     course = SelectField("Course", validators=[DataRequired("Choose a course.")])
     target_kind = SelectField(
         "For", choices=choices([("job_function", "A job function"), ("base", "A base"), ("person", "One person")])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
 from training.auth.links import add_invitation_links
 from training.extensions import db
+from training.forms import Form
 from training.manage import bp
 from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
@@ -18,7 +18,7 @@ from training.services.errors import ServiceError
 from training.views import apply_errors
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "CSV file",
         description="Saved from Excel as \u201cCSV UTF-8\u201d, comma- or semicolon-separated.",
@@ -30,7 +30,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Preview the import")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """Carries nothing but the fingerprint of the stored upload it confirms (and the CSRF token)."""
 
     fingerprint = HiddenField()

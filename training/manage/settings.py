@@ -95,7 +95,9 @@ def settings_logo_remove():
 
 def _assignment_form() -> AssignmentForm:
     form = AssignmentForm()
-    form.course.choices = choices((v.slug, v.title) for v in catalogue.published_courses())
+    form.course.choices = choices(
+        [("", "Choose a course…"), *((v.slug, v.title) for v in catalogue.published_courses())]
+    )
     return form
 
 
