@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from training.extensions import db
-from training.models import Attempt, OrgKind, ReportingContact, Role
+from training.models import Attempt, ModuleCompletion, OrgKind, ReportingContact, Role
 from training.services import content_loader
 
 COURSE = "/courses/test-course"
@@ -317,6 +317,48 @@ def test_reporting_contacts_are_shown_to_the_right_organization_only(app, client
     assert "Ask your manager" in page
 
 
+def test_reporting_contacts_dial_and_email_from_the_module(app, client, make_org, make_user, loaded):
+    air = make_org("Link Air")
+    crew = make_user(air, job_function="cabin_crew")
+    with app.app_context():
+        db.session.add_all(
+            [
+                ReportingContact(
+                    organization_id=air.id,
+                    name="Ops desk",
+                    channel="phone",
+                    value="+254 000-111 (example)",
+                    when_to_use="Any suspicion on the ground.",
+                ),
+                ReportingContact(
+                    organization_id=air.id,
+                    name="Safeguarding",
+                    channel="email",
+                    value="safe@link-air.example",
+                    when_to_use="Follow-up in writing.",
+                    position=1,
+                ),
+                ReportingContact(
+                    organization_id=air.id,
+                    name="Ramp",
+                    channel="radio",
+                    value="Channel 4",
+                    when_to_use="Airside.",
+                    position=2,
+                ),
+            ]
+        )
+        db.session.commit()
+    login(client, crew.email)
+    page = client.get(f"{COURSE}/modules/m-two").get_data(as_text=True)
+    assert '<a class="contact-value" href="tel:+254000111">+254 000-111 (example)</a>' in page
+    assert '<a class="contact-value" href="mailto:safe@link-air.example">safe@link-air.example</a>' in page
+    assert '<span class="contact-value">Channel 4</span>' in page
+    # The module's text introduces the contacts; the list adds no second visible heading of its own.
+    assert "reporting contacts</h3>" not in page
+    assert 'aria-label="Your organization\'s reporting contacts"' in page
+
+
 def test_manager_edits_and_removes_contacts_of_own_organization_only(app, client, make_org, make_user):
     air = make_org("Edit Air")
     other = make_org("Other Edit Air")
@@ -381,3 +423,20 @@ def test_attempts_keep_the_course_version_they_were_made_on(app, signed_in, tmp_
     new = _start(signed_in)
     assert "REWORDED-PROMPT" in text(signed_in.get(f"/attempts/{new}"))
     assert _attempt(app, new).course_version_id != _attempt(app, old).course_version_id
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        (f"{COURSE}/modules/m-one/check", f"{COURSE}/modules/m-one#check-h"),
+        (f"{COURSE}/modules/m-one/complete", f"{COURSE}/modules/m-one"),
+        (f"{COURSE}/quiz/start", f"{COURSE}/quiz"),
+    ],
+)
+def test_a_forms_address_reopened_shows_its_page_and_changes_nothing(app, signed_in, address, shown):
+    response = signed_in.get(address)
+    assert response.status_code == 302
+    assert response.headers["Location"] == shown
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ModuleCompletion)) == 0

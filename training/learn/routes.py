@@ -14,6 +14,8 @@ from training.policy import Ability, permission
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 
+bp.add_app_template_filter(contacts.dial_string, "dial")
+
 
 def _course_or_404(slug: str) -> Course:
     course = catalogue.published_course(slug)
@@ -89,11 +91,13 @@ def module(slug: str, module_slug: str):
     return _module_page(found, item, CheckForm.for_check(item.check))
 
 
-@bp.route("/courses/<slug>/modules/<module_slug>/check", methods=["POST"])
+@bp.route("/courses/<slug>/modules/<module_slug>/check", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def check(slug: str, module_slug: str):
     found = _course_or_404(slug)
     item = _module_or_404(found, module_slug)
+    if request.method == "GET":  # the address of an answered check, reopened (a phone restoring a tab)
+        return redirect(url_for("learn.module", slug=slug, module_slug=module_slug, _anchor="check-h"))
     form = CheckForm.for_check(item.check, formdata=request.form)
     if not form.validate_on_submit():
         return _module_page(found, item, form, status=400)
@@ -102,11 +106,13 @@ def check(slug: str, module_slug: str):
     return _module_page(found, item, form, feedback)
 
 
-@bp.route("/courses/<slug>/modules/<module_slug>/complete", methods=["POST"])
+@bp.route("/courses/<slug>/modules/<module_slug>/complete", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def complete(slug: str, module_slug: str):
     found = _course_or_404(slug)
     item = _module_or_404(found, module_slug)
+    if request.method == "GET":  # a form's address reopened: show the module, change nothing
+        return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     progress.mark_complete(current_user, found, item.slug)
@@ -132,10 +138,12 @@ def quiz_landing(slug: str):
     )
 
 
-@bp.route("/courses/<slug>/quiz/start", methods=["POST"])
+@bp.route("/courses/<slug>/quiz/start", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def quiz_start(slug: str):
     found = _course_or_404(slug)
+    if request.method == "GET":  # a form's address reopened: show the quiz's page, start nothing
+        return redirect(url_for("learn.quiz_landing", slug=slug))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     existing = quiz.open_attempt(current_user, found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,16 @@ class ContactFields:
     channel: str
     value: str
     when_to_use: str
+
+
+def dial_string(number: str) -> str:
+    """What a `tel:` link dials: the digits of a number, with its leading + (spaces, dashes and notes dropped).
+
+    Only the part before any letter counts, so "+254 000 111 (example)" dials +254000111.
+    """
+    head = re.split(r"[A-Za-z(]", number, maxsplit=1)[0]
+    digits = re.sub(r"[^0-9]", "", head)
+    return f"+{digits}" if head.strip().startswith("+") else digits
 
 
 def contacts_of(org_id: int) -> list[ReportingContact]:
