@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.conftest import login, submit, text
-from tests.content_fixture import write_content
+from tests.content_fixture import write_content, write_refresher
 from training.extensions import db
 from training.models import (
     Attempt,
@@ -319,3 +319,44 @@ def test_logo_upload_validation(app, client, org):
     image = client.get("/manage/settings/logo.png")
     assert image.status_code == 200
     assert image.data.startswith(b"\x89PNG")
+
+
+def test_tiles_say_trainings_and_people_and_lists_show_each_persons_trainings(
+    app, client, tmp_path, make_org, make_user
+):
+    """Someone overdue on two courses is two overdue trainings but one person in the list, shown with both."""
+    root = write_content(tmp_path)
+    write_refresher(root)
+    second = root / "modules" / "test-refresher" / "course.yaml"
+    second.write_text(
+        second.read_text()
+        .replace("required_for: []", "required_for: [cabin_crew]")
+        .replace("renews: test-course", "renews: null")
+        .replace("title: Test refresher", "title: Second course")
+    )
+    with app.app_context():
+        assert content_loader.load_content(root).ok
+    airline = make_org("Two Course Air")
+    manager = make_user(airline, Role.MANAGER, job_function="other")
+    late = make_user(airline, full_name="Late Person", job_function="cabin_crew")
+    make_user(airline, full_name="New Person", job_function="cabin_crew")
+    with app.app_context():
+        db.session.get(User, late.id).created_at = NOW - timedelta(days=90)
+        db.session.flush()
+        requirements.sync_all()
+        db.session.commit()
+    login(client, manager.email)
+    dashboard = text(client.get("/manage/"))
+    tile = re.search(
+        r"<dt>Overdue</dt><dd><a href=\"([^\"]+)\">(\d+)</a></dd><dd class=\"small\">([^<]+)</dd>", dashboard
+    )
+    assert tile, "no overdue tile"
+    assert tile.group(2) == "2"
+    assert tile.group(3) == "trainings · 1 person"
+    assert "Not started: 2 · </" not in dashboard  # no separator after the last number of a bar
+    listed = text(client.get(tile.group(1).replace("&amp;", "&")))
+    assert listed.count("/manage/staff/") - listed.count("/manage/staff/import") == 1
+    assert "Late Person" in listed
+    assert "New Person" not in listed
+    assert re.search(r"<strong>Test course</strong>: overdue, due \d+ \w+ \d{4}", listed)
+    assert re.search(r"<strong>Second course</strong>: overdue, due \d+ \w+ \d{4}", listed)

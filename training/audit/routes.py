@@ -59,6 +59,7 @@ def staff(org_id: int):
         page=page,
         spec=spec,
         labels={"required": "Required (any status)", **compliance.STATUS_LABELS},
+        lines=staff_list.training_lines(org.id, spec, page.items),
     )
 
 

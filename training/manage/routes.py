@@ -29,6 +29,7 @@ def staff():
         bases=staff_list.bases(org_id),
         courses=catalogue.published_courses(),
         compliance_labels=COMPLIANCE_FILTER_LABELS,
+        lines=staff_list.training_lines(org_id, spec, page.items),
     )
 
 

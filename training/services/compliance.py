@@ -108,6 +108,20 @@ def _counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
     return columns
 
 
+def _people_counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
+    """Like `_counters`, but counting people: one person overdue on two courses counts once."""
+    person = sa.distinct(rows.c.user_id)
+    columns = [sa.func.count(person).label("required")]
+    columns += [sa.func.count(person).filter(rows.c.status == s).label(s) for s in STATUSES]
+    columns += [
+        sa.func.count(person)
+        .filter(sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=d)))
+        .label(f"expiring_{d}")
+        for d in EXPIRY_WINDOWS
+    ]
+    return columns
+
+
 @dataclass(frozen=True)
 class Counts:
     required: int = 0
@@ -148,9 +162,13 @@ class GroupRow:
 
 @dataclass
 class OrgCompliance:
+    """Counts of required trainings (a person with two courses counts twice), and ``people``: the same
+    figures counting each person once, as the drill-down lists do."""
+
     org_id: int
     overall: Counts
     courses: list[CourseRow]
+    people: Counts = field(default_factory=Counts)
     by_job_function: list[GroupRow] = field(default_factory=list)
     by_base: list[GroupRow] = field(default_factory=list)
 
@@ -189,7 +207,8 @@ def organization(org_id: int, now: datetime | None = None, *, breakdowns: bool =
         (CourseRow(course_id, *titles[course_id], counts) for course_id, counts in per_course.items()),
         key=lambda c: (-c.counts.required, c.title),
     )
-    result = OrgCompliance(org_id, overall, courses)
+    people = _counts(db.session.execute(sa.select(*_people_counters(rows, now))).one())
+    result = OrgCompliance(org_id, overall, courses, people)
     if breakdowns:
         for position, target in ((0, result.by_job_function), (1, result.by_base)):
             grouped = _grouped(cells, lambda cell, at=position: (cell[at], cell[2]))
@@ -229,6 +248,19 @@ def organizations(org_ids: Iterable[int], now: datetime | None = None) -> dict[i
     return {org_id: result.get(org_id, Counts()) for org_id in ids}
 
 
+def _matching(rows: sa.Subquery, *, course_id: int | None, status: str, now: datetime) -> sa.ColumnElement:
+    """The condition on status rows behind one dashboard number (``status`` is one of FILTERS)."""
+    condition: sa.ColumnElement = sa.true()
+    if status in STATUSES:
+        condition = rows.c.status == status
+    elif status.startswith("expiring_") and status in FILTERS:
+        days = int(status.removeprefix("expiring_"))
+        condition = sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=days))
+    if course_id is not None:
+        condition = sa.and_(condition, rows.c.course_id == course_id)
+    return condition
+
+
 def filter_people(
     query: sa.Select, org_id: int, *, course_id: int | None, status: str, now: datetime | None = None
 ) -> sa.Select:
@@ -238,16 +270,45 @@ def filter_people(
     """
     now = now or utcnow()
     rows = status_rows([org_id], now)
-    condition = sa.true()
-    if status in STATUSES:
-        condition = rows.c.status == status
-    elif status.startswith("expiring_") and status in FILTERS:
-        days = int(status.removeprefix("expiring_"))
-        condition = sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=days))
-    if course_id is not None:
-        condition = sa.and_(condition, rows.c.course_id == course_id)
-    matching = sa.select(rows.c.user_id).where(condition)
+    matching = sa.select(rows.c.user_id).where(_matching(rows, course_id=course_id, status=status, now=now))
     return query.where(User.id.in_(matching))
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    """One training behind a dashboard number: which course, in what state, due (or expiring) when."""
+
+    user_id: int
+    course_title: str
+    status: str
+    due_at: datetime
+    expires_at: datetime | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def requirement_lines(
+    org_id: int, user_ids: Iterable[int], *, course_id: int | None, status: str, now: datetime | None = None
+) -> dict[int, list[RequirementLine]]:
+    """For the people on one page of a drill-down list, the trainings that put each of them there."""
+    now = now or utcnow()
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = status_rows([org_id], now)
+    found = db.session.execute(
+        sa.select(rows.c.user_id, CourseVersion.title, rows.c.status, rows.c.effective_due, rows.c.best_expiry)
+        .join(Course, Course.id == rows.c.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(rows.c.user_id.in_(ids), _matching(rows, course_id=course_id, status=status, now=now))
+        .order_by(rows.c.user_id, rows.c.effective_due, CourseVersion.title)
+    )
+    lines: dict[int, list[RequirementLine]] = {}
+    for user_id, title, state, due, expiry in found:
+        lines.setdefault(user_id, []).append(RequirementLine(user_id, title, state, due, expiry))
+    return lines
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
@@ -56,6 +56,23 @@ class StaffFilter:
         return bool(self.compliance or self.course)
 
 
+def _course_id(spec: StaffFilter) -> int | None:
+    return db.session.scalar(sa.select(Course.id).where(Course.slug == spec.course)) if spec.course else None
+
+
+def training_lines(
+    org_id: int, spec: StaffFilter, people: Iterable[User]
+) -> dict[int, list[compliance.RequirementLine]]:
+    """For a drill-down list (a compliance filter), the trainings that put each person on this page in it."""
+    if not spec.describes_compliance:
+        return {}
+    course_id = _course_id(spec)
+    if spec.course and course_id is None:
+        return {}
+    status = spec.compliance or "required"
+    return compliance.requirement_lines(org_id, (p.id for p in people), course_id=course_id, status=status)
+
+
 def query(org_id: int, spec: StaffFilter) -> sa.Select:
     """The people of one organization matching the filter, in the chosen order."""
     select = directory.matching(
@@ -67,11 +84,9 @@ def query(org_id: int, spec: StaffFilter) -> sa.Select:
     if spec.base:
         select = select.where(User.base == spec.base)
     if spec.describes_compliance:
-        course_id = None
-        if spec.course:
-            course_id = db.session.scalar(sa.select(Course.id).where(Course.slug == spec.course))
-            if course_id is None:
-                return select.where(sa.false())
+        course_id = _course_id(spec)
+        if spec.course and course_id is None:
+            return select.where(sa.false())
         select = compliance.filter_people(select, org_id, course_id=course_id, status=spec.compliance or "required")
     return select.order_by(*SORTS[spec.sort])
 
