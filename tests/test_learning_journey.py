@@ -440,3 +440,26 @@ def test_a_forms_address_reopened_shows_its_page_and_changes_nothing(app, signed
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ModuleCompletion)) == 0
+
+
+def test_home_says_the_quiz_was_not_passed_and_when_to_try_again(app, signed_in):
+    _complete_all_modules(signed_in)
+    home = text(signed_in.get("/"))
+    assert "Quiz not passed" not in home
+    first = _start(signed_in)
+    _answer(signed_in, first, {})
+    with app.app_context():
+        opens_at = db.session.get(Attempt, first).submitted_at + timedelta(minutes=30)
+    home = text(signed_in.get("/"))
+    assert '<span class="badge status-overdue">Quiz not passed</span>' in home
+    assert f'next try from <time datetime="{opens_at:%Y-%m-%dT%H:%M:%SZ}" data-local-time>' in home
+    assert f'href="{COURSE}/quiz">Review and retake the quiz</a>' in home
+    # Once the pause is over the card says so; a pass replaces the notice with the certificate.
+    with app.app_context():
+        attempt = db.session.get(Attempt, first)
+        attempt.submitted_at = attempt.submitted_at - timedelta(minutes=31)
+        db.session.commit()
+    assert "Quiz not passed — you can try again now." in text(signed_in.get("/"))
+    second = _start(signed_in)
+    _answer(signed_in, second, ANSWERS_ALL_RIGHT)
+    assert "Quiz not passed" not in text(signed_in.get("/"))

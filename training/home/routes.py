@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from training.extensions import csrf, db, limiter
 from training.home import bp
 from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
-from training.services import issuing, overview, progress
+from training.services import issuing, overview, progress, quiz
 
 
 @bp.route("/")
@@ -21,7 +21,9 @@ def index():
     }
     context: dict[str, object] = {"panels": panels}
     if panels["learn"]:
-        context["standings"] = [s for s in progress.standings(current_user) if s.required or s.status != "not_started"]
+        standings = [s for s in progress.standings(current_user) if s.required or s.status != "not_started"]
+        context["standings"] = standings
+        context["next_tries"] = quiz.next_tries(current_user, [s.version.course for s in standings if s.quiz_failed])
         context["certificates"] = issuing.certificates_of(current_user.id)
     if panels["manage"]:
         context["org_summary"] = overview.staff_summary(current_user.organization_id)

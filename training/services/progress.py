@@ -5,7 +5,7 @@ Everything for one person is fetched in a fixed number of queries, whatever the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -49,6 +49,7 @@ class CourseStanding:
     expires_at: datetime | None
     due_at: datetime | None
     status: Status
+    quiz_failed: bool = False  # the newest graded attempt failed and no certificate has come since
 
     @property
     def module_count(self) -> int:
@@ -106,11 +107,16 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
             .group_by(Certificate.course_id)
         )
     }
-    attempted = set(
-        db.session.scalars(
-            sa.select(Attempt.course_id).where(Attempt.user_id == user.id, Attempt.course_id.in_(course_ids)).distinct()
+    attempted: set[int] = set()
+    newest_graded: dict[int, tuple[datetime, bool]] = {}
+    for course_id, submitted_at, passed in db.session.execute(
+        sa.select(Attempt.course_id, Attempt.submitted_at, Attempt.passed).where(
+            Attempt.user_id == user.id, Attempt.course_id.in_(course_ids)
         )
-    )
+    ):
+        attempted.add(course_id)
+        if submitted_at is not None and (course_id not in newest_graded or submitted_at > newest_graded[course_id][0]):
+            newest_graded[course_id] = (submitted_at, bool(passed))
     due = dict(
         db.session.execute(
             sa.select(Requirement.course_id, Requirement.due_at).where(
@@ -124,7 +130,11 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
         passed_at, expires_at = held.get(version.course_id, (None, None))
         started = version.course_id in done or version.course_id in attempted
         completed = frozenset(done.get(version.course_id, set()))
-        result.append(_standing(version, completed, passed_at, expires_at, started, due.get(version.course_id), now))
+        standing = _standing(version, completed, passed_at, expires_at, started, due.get(version.course_id), now)
+        graded = newest_graded.get(version.course_id)
+        if graded and not graded[1] and standing.status not in (Status.PASSED, Status.EXPIRING_SOON):
+            standing = replace(standing, quiz_failed=True)
+        result.append(standing)
     # Required first; among them the course most jobs need (the core course) first; refreshers last.
     result.sort(
         key=lambda s: (not s.required, s.version.renews_slug is not None, -len(s.version.required_for), s.version.title)

@@ -72,6 +72,11 @@ def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
     return Gate(True)
 
 
+def next_tries(user: User, courses: list[Course], now: datetime | None = None) -> dict[int, datetime | None]:
+    """For courses whose last attempt failed: when the next attempt may start (None: now)."""
+    return {course.id: gate(user, course, now).opens_at for course in courses}
+
+
 def _hold_learner(user_id: int) -> None:
     """Hold the learner's row until the transaction ends, so their quiz starts run one after another, and
     so a submission takes its locks in the app's one order: the person's row, then the audit trail's head.
