@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from tests.factories import CONFIRM_UNANSWERED
 from training.extensions import db
 from training.models import Attempt, ModuleCompletion, OrgKind, ReportingContact, Role
 from training.services import content_loader
@@ -51,7 +52,7 @@ def _start(client) -> int:
 
 
 def _answer(client, attempt_id: int, answers: dict[str, list[str]]):
-    data = {f"q-{qid}": values for qid, values in answers.items()}
+    data = {f"q-{qid}": values for qid, values in answers.items()} | CONFIRM_UNANSWERED
     return submit(client, f"/attempts/{attempt_id}", data)
 
 
@@ -463,3 +464,28 @@ def test_home_says_the_quiz_was_not_passed_and_when_to_try_again(app, signed_in)
     second = _start(signed_in)
     _answer(signed_in, second, ANSWERS_ALL_RIGHT)
     assert "Quiz not passed" not in text(signed_in.get("/"))
+
+
+def test_unanswered_questions_are_confirmed_before_grading_and_answers_kept(app, signed_in):
+    _complete_all_modules(signed_in)
+    attempt_id = _start(signed_in)
+    page = signed_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    # Enter on an answer submits nothing: the form's first (default) submit button is disabled.
+    form = page[page.index('<form method="post" class="quiz"') :]
+    assert re.match(r'<form method="post" class="quiz"[^>]*>\s*(\{#.*?#\}\s*)?<button type="submit" disabled', form)
+    assert '<span class="answered-count">0</span> of 4 answered' in page
+
+    partial = submit(signed_in, f"/attempts/{attempt_id}", {"q-t-single": ["a"], "q-t-multi": ["a", "b"]})
+    assert partial.status_code == 200
+    asking = partial.get_data(as_text=True)
+    assert "2 of 4 questions are not answered" in asking
+    assert '<span class="answered-count">2</span> of 4 answered' in asking
+    assert re.search(r'name="q-t-single" value="a" checked', asking)
+    assert re.search(r'name="q-t-multi" value="b" checked', asking)
+    assert _attempt(app, attempt_id).submitted_at is None
+
+    graded = _answer(signed_in, attempt_id, {"t-single": ["a"], "t-multi": ["a", "b"]})
+    assert graded.status_code == 302
+    attempt = _attempt(app, attempt_id)
+    assert attempt.submitted_at is not None
+    assert attempt.correct_count == 2

@@ -46,15 +46,6 @@ def _work_through_modules(page: Page, modules: list[tuple[str, str]]) -> None:
     expect(page).to_have_url(re.compile(f"/courses/{CORE}/quiz$"))
 
 
-def _answer_every_question(page: Page, answers: dict[str, list[str]]) -> int:
-    """Choose the right options of every question drawn (by their input values); returns how many were drawn."""
-    names = page.eval_on_selector_all("fieldset.question input", "inputs => [...new Set(inputs.map(i => i.name))]")
-    for name in names:
-        for option in answers[name.removeprefix("q-")]:
-            page.locator(f'input[name="{name}"][value="{option}"]').check()
-    return len(names)
-
-
 def test_learner_takes_the_core_course_on_a_phone_and_gets_a_verified_certificate(
     app: Flask, demo_world: None, phone: Page, tmp_path: Path
 ) -> None:
@@ -75,7 +66,26 @@ def test_learner_takes_the_core_course_on_a_phone_and_gets_a_verified_certificat
     phone.get_by_role("button", name="Start the quiz").click()
     expect(phone).to_have_url(re.compile(r"/attempts/\d+$"))
     check_accessibility(phone, "quiz")
-    assert _answer_every_question(phone, answers) == 15
+    names = phone.eval_on_selector_all("fieldset.question input", "inputs => [...new Set(inputs.map(i => i.name))]")
+    assert len(names) == 15
+    for name in names[:-1]:
+        for option in answers[name.removeprefix("q-")]:
+            phone.locator(f'input[name="{name}"][value="{option}"]').check()
+    expect(phone.locator(".quiz-progress")).to_have_text("14 of 15 answered")
+    # Enter on an answer does not submit the one-shot quiz.
+    phone.locator(f'input[name="{names[0]}"]:checked').press("Enter")
+    phone.wait_for_timeout(500)
+    expect(phone).to_have_url(re.compile(r"/attempts/\d+$"))
+    expect(phone.get_by_role("button", name="Submit my answers")).to_be_visible()
+    # Submitting with a question unanswered asks first, and keeps the answers given.
+    phone.get_by_role("button", name="Submit my answers").click()
+    expect(phone.get_by_role("alert")).to_contain_text("1 of 15 question is not answered")
+    expect(phone.locator(f'input[name="{names[0]}"]:checked')).to_have_count(1)
+    check_accessibility(phone, "quiz with an unanswered question")
+    last = names[-1]
+    for option in answers[last.removeprefix("q-")]:
+        phone.locator(f'input[name="{last}"][value="{option}"]').check()
+    expect(phone.locator(".quiz-progress")).to_have_text("15 of 15 answered")
     screenshot(phone, "learner-quiz", full_page=True)
     phone.get_by_role("button", name="Submit my answers").click()
 

@@ -9,7 +9,7 @@ from training.extensions import db
 from training.forms import ConfirmForm
 from training.learn import bp
 from training.learn.forms import CheckForm
-from training.models import Attempt, Certificate, Course, Module
+from training.models import Attempt, Certificate, Course, Module, Question
 from training.policy import Ability, permission
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
@@ -157,6 +157,22 @@ def quiz_start(slug: str):
     return redirect(url_for("learn.attempt", attempt_id=attempt.id))
 
 
+def _attempt_page(
+    item: Attempt,
+    questions: list[tuple[Question, list[dict[str, str]]]],
+    answers: dict[str, list[str]] | None = None,
+    unanswered: list[int] | None = None,
+):
+    return render_template(
+        "learn/attempt.html",
+        attempt=item,
+        questions=questions,
+        answers=answers or {},
+        unanswered=unanswered or [],
+        form=ConfirmForm(),
+    )
+
+
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def attempt(attempt_id: int):
@@ -165,6 +181,11 @@ def attempt(attempt_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         answers = {key[2:]: request.form.getlist(key) for key in request.form if key.startswith("q-")}
+        questions = quiz.questions_of(item)
+        unanswered = [n for n, (question, _) in enumerate(questions, start=1) if not answers.get(question.qid)]
+        if unanswered and request.form.get("unanswered") != "submit":
+            # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
+            return _attempt_page(item, questions, answers, unanswered)
         if not quiz.submit(item, answers):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
@@ -172,9 +193,7 @@ def attempt(attempt_id: int):
         if quiz.open_attempt(current_user, item.course) is None:  # its time ran out: closed now
             db.session.refresh(item)
         else:
-            return render_template(
-                "learn/attempt.html", attempt=item, questions=quiz.questions_of(item), form=ConfirmForm()
-            )
+            return _attempt_page(item, quiz.questions_of(item))
     elif request.method == "POST":
         flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))

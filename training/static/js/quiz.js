@@ -1,0 +1,35 @@
+// The quiz page: "n of N answered" as answers are chosen, and the time left before the deadline.
+// Everything here is an enhancement: without JavaScript the server counts the answers and asks before
+// grading a quiz with unanswered questions, and the deadline is shown as a time.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.quiz");
+  if (!form) { return; }
+  var total = Number(form.getAttribute("data-total"));
+  var count = form.querySelector(".answered-count");
+
+  function answered() {
+    var names = {};
+    form.querySelectorAll("input[name^='q-']:checked").forEach(function (input) { names[input.name] = true; });
+    return Object.keys(names).length;
+  }
+  function update() { if (count) { count.textContent = String(answered()); } }
+  form.addEventListener("change", update);
+  update();
+
+  var clock = document.querySelector(".quiz-clock");
+  if (clock) {
+    var deadline = new Date(clock.getAttribute("data-deadline")).getTime();
+    var tick = function () {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      clock.textContent = left > 0
+        ? "Time left: " + minutes + " min " + String(left % 60).padStart(2, "0") + " s."
+        : "Time is up: answers sent now are not counted.";
+      if (left === 0) { window.clearInterval(timer); }
+    };
+    clock.hidden = false;
+    tick();
+    var timer = window.setInterval(tick, 1000);
+  }
+}());
