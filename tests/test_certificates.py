@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -193,7 +194,9 @@ def test_uploaded_pdf_is_compared_byte_for_byte(app, issued):
     same = anonymous.post(
         url, data={"csrf_token": token, "pdf": (io.BytesIO(issued["pdf"]), "c.pdf")}, content_type="multipart/form-data"
     )
-    assert "Match." in text(same)
+    matched = text(same)
+    assert '<p class="badge big-badge status-passed">Match</p>' in matched
+    assert "The uploaded PDF is the certificate issued with serial" in matched
     changed = bytearray(issued["pdf"])
     changed[len(changed) // 2] ^= 0x01
     other = anonymous.post(
@@ -201,7 +204,14 @@ def test_uploaded_pdf_is_compared_byte_for_byte(app, issued):
         data={"csrf_token": token, "pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
         content_type="multipart/form-data",
     )
-    assert "No match." in text(other)
+    mismatched = text(other)
+    # The comparison is the headline: the page's first heading says the file is not the certificate, and
+    # no large "Valid" sits above it.
+    first_heading = re.search(r"<h1[^>]*>(.*?)</h1>", mismatched, re.S).group(1)
+    assert "is <em>not</em> the certificate issued" in first_heading
+    assert mismatched.index("No match") < mismatched.index(">Valid<")
+    assert 'big-badge">Valid' not in mismatched
+    assert "big-badge" in mismatched.split("No match")[0]
     missing = anonymous.post(url, data={"csrf_token": token}, content_type="multipart/form-data")
     assert missing.status_code == 400
     assert "Choose the PDF file" in text(missing)
