@@ -82,6 +82,21 @@ def test_manager_reads_the_dashboard_and_imports_staff(app: Flask, demo_world: N
     expect(desktop.get_by_role("heading", name="Staff imported")).to_be_visible()
     expect(desktop.get_by_role("table")).to_contain_text("wairimu.test@demo-air.test")
     check_accessibility(desktop, "import result")
+    # Each link has a Copy button (the clipboard is the browser's); printed, the links fit the paper.
+    copy = desktop.get_by_role("button", name="Copy Wairimu Test's link")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    expect(desktop.get_by_role("button", name="Print the links")).to_be_visible()
+    desktop.emulate_media(media="print")
+    desktop.set_viewport_size({"width": 700, "height": 990})  # A4's printable width at 96 dpi
+    widest = desktop.eval_on_selector_all(
+        "table.invitation-sheet code.copyable", "codes => Math.max(...codes.map(c => c.getBoundingClientRect().right))"
+    )
+    assert 0 < widest <= 700, f"a printed link runs off the paper (right edge at {widest}px)"
+    expect(desktop.locator(".site-header")).to_be_hidden()
+    screenshot(desktop, "manager-invitation-sheet", full_page=True)
+    desktop.emulate_media(media="screen")
+    desktop.set_viewport_size({"width": 1280, "height": 900})
     desktop.get_by_role("link", name="Back to your staff").click()
     expect(desktop).to_have_url(re.compile("/manage/staff$"))
     desktop.get_by_label("Name, email or employee number").fill("DA-300")
