@@ -108,3 +108,13 @@ def test_manager_reads_the_dashboard_and_imports_staff(app: Flask, demo_world: N
         expect(staff.get_by_role("link", name=name)).to_be_visible()
     expect(staff).not_to_contain_text("Bad Row")
     check_accessibility(desktop, "staff list after the import")
+
+    # The assignment form shows only the field of the target chosen, without any script.
+    desktop.goto("/manage/assignments")
+    expect(desktop.get_by_label("Job function", exact=True)).to_be_visible()
+    expect(desktop.get_by_label("Base (station code)")).to_be_hidden()
+    expect(desktop.get_by_label("Person's email")).to_be_hidden()
+    desktop.get_by_label("One person").check()
+    expect(desktop.get_by_label("Person's email")).to_be_visible()
+    expect(desktop.get_by_label("Job function", exact=True)).to_be_hidden()
+    check_accessibility(desktop, "assignments")

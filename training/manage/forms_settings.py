@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from training.forms import Form, choices
@@ -27,8 +27,10 @@ class LogoForm(Form):
 
 class AssignmentForm(Form):
     course = SelectField("Course", validators=[DataRequired("Choose a course.")])
-    target_kind = SelectField(
-        "For", choices=choices([("job_function", "A job function"), ("base", "A base"), ("person", "One person")])
+    target_kind = RadioField(
+        "For",
+        choices=choices([("job_function", "A job function"), ("base", "A base"), ("person", "One person")]),
+        default="job_function",
     )
     job_function = SelectField(
         "Job function",
