@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from training.auth.links import issue_password_reset_link
 from training.extensions import limiter
-from training.models import TokenPurpose
+from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, password_reset
 from training.services.errors import ServiceError
@@ -23,6 +23,12 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return url_for("home.index")
+
+
+def _start_session(person: User) -> None:
+    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in."""
+    session.clear()
+    login_user(person)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +47,7 @@ def login():
             per_ip=current_app.config["LOGIN_FAILURES_PER_IP"],
         )
         if result.ok:
-            login_user(result.user)
+            _start_session(result.user)
             flash(f"Welcome, {result.user.full_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         if result.wait_seconds:
@@ -65,7 +71,9 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
+        accounts.sign_out(current_user)  # a saved copy of this session's cookie stops working too
         logout_user()
+        session.clear()
         flash("You are signed out.", "success")
         return redirect(url_for("auth.login"))
     return redirect(url_for("home.index"))
@@ -102,8 +110,7 @@ def welcome(token: str):
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
-            logout_user()
-            login_user(person)
+            _start_session(person)
             flash("Your password is set. Welcome to Recognize & Report.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/welcome.html", form=form, person=access.user)

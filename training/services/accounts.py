@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from training import auditing
 from training.extensions import db
-from training.models import AccessToken, TokenPurpose, User, new_session_token, utcnow
+from training.models import AccessToken, TokenPurpose, User, utcnow
 from training.services import audit, batches, passwords, throttle
 from training.services.errors import ServiceError
 
@@ -89,6 +89,12 @@ def _note_failure(email: str, user: User | None, reason: str) -> None:
     db.session.commit()
 
 
+def sign_out(user: User) -> None:
+    """End the person's session: the cookie, and every copy of it, no longer signs anyone in."""
+    user.end_every_session()
+    db.session.commit()
+
+
 def set_password(user: User, new_password: str) -> None:
     """Set a new password (rules checked), and sign the person out of every other session."""
     problem = passwords.password_problem(new_password, email=user.email, name=user.full_name)
@@ -96,7 +102,7 @@ def set_password(user: User, new_password: str) -> None:
         raise ServiceError({"password": problem})
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
-    user.session_token = new_session_token()
+    user.end_every_session()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
