@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_rate
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -36,6 +38,16 @@ def _int(name: str, default: int, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, got {number}")
     return number
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate such as "5/15 minutes" or "50 per hour"."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a rate like '5/15 minutes', got {value!r}") from exc
+    return value
 
 
 def _local_secret_key(instance_path: Path) -> str:
@@ -106,8 +118,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5/15 minutes"),
-        "LOGIN_FAILURES_PER_IP": os.environ.get("LOGIN_FAILURES_PER_IP", "30/15 minutes"),
+        # Failed sign-ins: per account from one address (a stranger elsewhere cannot lock the owner out),
+        # a higher ceiling per account from all addresses together, and per address over all accounts.
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": _rate("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5/15 minutes"),
+        "LOGIN_FAILURES_PER_ACCOUNT": _rate("LOGIN_FAILURES_PER_ACCOUNT", "50/hour"),
+        "LOGIN_FAILURES_PER_IP": _rate("LOGIN_FAILURES_PER_IP", "30/15 minutes"),
         # Links
         "INVITATION_DAYS": _int("INVITATION_DAYS", 14),
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),

@@ -11,7 +11,7 @@ from training.auth.links import issue_password_reset_link
 from training.extensions import limiter
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
-from training.services import accounts, password_reset
+from training.services import accounts, password_reset, throttle
 from training.services.errors import ServiceError
 from training.views import apply_errors
 
@@ -31,6 +31,15 @@ def _start_session(person: User) -> None:
     login_user(person)
 
 
+def _sign_in_limits() -> throttle.Limits:
+    config = current_app.config
+    return throttle.Limits(
+        per_account_and_address=config["LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+        per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
+        per_address=config["LOGIN_FAILURES_PER_IP"],
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @permission(PUBLIC)
 def login():
@@ -43,8 +52,7 @@ def login():
             form.email.data,
             form.password.data,
             request.remote_addr or "",
-            per_account=current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-            per_ip=current_app.config["LOGIN_FAILURES_PER_IP"],
+            _sign_in_limits(),
         )
         if result.ok:
             _start_session(result.user)
