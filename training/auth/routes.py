@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from training.after_response import run_after
 from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from training.auth.links import issue_password_reset_link
@@ -135,10 +136,11 @@ def forgot_password():
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(
-            form.email.data, issue_password_reset_link, current_app.config["PASSWORD_RESET_MINUTES"]
-        )
-        return render_template("auth/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+        # Whether the address has an account, and the mail, are dealt with after the answer is sent:
+        # every request gets the same page after the same work, whatever the address.
+        address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
+        answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
+        return run_after(answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes))
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
 
