@@ -42,6 +42,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"  # database 13: the load test's own 
 
 # Throttles that a load test from one address would trip: raised for the run unless set in the environment.
 RUN_SETTINGS = {
+    "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "100/15 minutes",
     "LOGIN_FAILURES_PER_ACCOUNT": "100/15 minutes",
     "LOGIN_FAILURES_PER_IP": "100000/15 minutes",
     "VERIFY_RATE_LIMIT": "100000 per minute",

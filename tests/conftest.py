@@ -72,7 +72,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": "http://training.test",
         "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_FAILURES_PER_ACCOUNT": "5/15 minutes",
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "5/15 minutes",
+        "LOGIN_FAILURES_PER_ACCOUNT": "20/hour",
         "LOGIN_FAILURES_PER_IP": "12/15 minutes",
     }
     if database_url.startswith("postgresql"):

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from training.config import load_config
+from training.config import create_private_sqlite_file, load_config
 from training.extensions import csrf, db, limiter, login_manager, migrate
 from training.ids import DatabaseIdConverter
 
@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("weasyprint", "fontTools", "pyhanko"):
         logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -10,6 +10,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_rate
+from sqlalchemy.engine import url as sa_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -38,22 +41,80 @@ def _int(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+def _rate(name: str, default: str) -> str:
+    """A rate such as "5/15 minutes" or "50 per hour"."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a rate like '5/15 minutes', got {value!r}") from exc
+    return value
+
+
+MIN_SECRET_KEY_LENGTH = 32
+GENERATE_KEY = "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+
+
+def secret_key_is_weak(key: str) -> bool:
+    """Shorter than 32 characters, or trivially repetitive ("aaaa…", "abcabc…", few distinct characters)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 8:
+        return True
+    return (key + key).find(key, 1) < len(key)  # the key is a shorter piece repeated
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only (0600), unless it exists already."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def create_private_sqlite_file(url: str, instance_path: Path) -> None:
+    """Create a SQLite database file 0600 before SQLite does (it would follow the umask, often 0644).
+
+    SQLite gives its journal and write-ahead-log files the database file's permissions. A relative
+    path is relative to the instance folder, as Flask-SQLAlchemy reads it.
+    """
+    parsed = sa_url.make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or parsed.query.get("uri"):
+        return
+    if os.path.isabs(database):
+        path = Path(database)
+    else:
+        _make_instance_folder(instance_path)
+        path = instance_path / database
+    if path.parent.is_dir():
+        create_private_file(path)
+
+
 def _local_secret_key(instance_path: Path) -> str:
-    """A key generated once and kept under instance/, for local and demo use only."""
+    """A key generated once and kept under instance/ (0600), for local and demo use only."""
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    _make_instance_folder(instance_path)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return key_file.read_text().strip()
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
     return key
+
+
+def _make_instance_folder(instance_path: Path) -> None:
+    """instance/ holds the database, keys and secrets: when made here, only its owner may enter it."""
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        instance_path.mkdir(parents=True, exist_ok=True)
+        _make_instance_folder(instance_path)
         return f"sqlite:///{instance_path / 'training.db'}"
     # Hosting platforms often hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
     if url.startswith("postgres://"):
@@ -61,6 +122,13 @@ def _database_url(instance_path: Path) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def _port() -> int:
+    port = _int("PORT", 5000, minimum=1)
+    if port > 65535:
+        raise ConfigurationError(f"PORT must be at most 65535, got {port}")
+    return port
 
 
 def load_config(instance_path: Path) -> dict[str, Any]:
@@ -74,10 +142,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     if not secret_key:
         if production:
             raise ConfigurationError(
-                "SECRET_KEY is not set. Production refuses to start without one: "
-                "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+                f"SECRET_KEY is not set. Production refuses to start without one: generate one with {GENERATE_KEY}."
             )
         secret_key = _local_secret_key(instance_path)
+    elif production and secret_key_is_weak(secret_key):
+        raise ConfigurationError(
+            "SECRET_KEY is too weak: production needs at least 32 random characters, not a word or a "
+            f"repeated pattern; generate one with {GENERATE_KEY}."
+        )
 
     database_url = _database_url(instance_path)
     engine_options: dict[str, Any] = {"pool_pre_ping": True}
@@ -89,7 +161,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Links in emails and certificates; by default the address `make run` serves on (PORT, else 5000).
+        "BASE_URL": (os.environ.get("BASE_URL", "").strip() or f"http://127.0.0.1:{_port()}").rstrip("/"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
@@ -106,8 +179,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5/15 minutes"),
-        "LOGIN_FAILURES_PER_IP": os.environ.get("LOGIN_FAILURES_PER_IP", "30/15 minutes"),
+        # Failed sign-ins: per account from one address (a stranger elsewhere cannot lock the owner out),
+        # a higher ceiling per account from all addresses together, and per address over all accounts.
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": _rate("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5/15 minutes"),
+        "LOGIN_FAILURES_PER_ACCOUNT": _rate("LOGIN_FAILURES_PER_ACCOUNT", "50/hour"),
+        "LOGIN_FAILURES_PER_IP": _rate("LOGIN_FAILURES_PER_IP", "30/15 minutes"),
         # Links
         "INVITATION_DAYS": _int("INVITATION_DAYS", 14),
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),

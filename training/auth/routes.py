@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from training.after_response import run_after
 from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from training.auth.links import issue_password_reset_link
 from training.extensions import limiter
-from training.models import TokenPurpose
+from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
-from training.services import accounts, password_reset
+from training.services import accounts, password_reset, throttle
 from training.services.errors import ServiceError
 from training.views import apply_errors
 
@@ -23,6 +24,21 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return url_for("home.index")
+
+
+def _start_session(person: User) -> None:
+    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in."""
+    session.clear()
+    login_user(person)
+
+
+def _sign_in_limits() -> throttle.Limits:
+    config = current_app.config
+    return throttle.Limits(
+        per_account_and_address=config["LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+        per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
+        per_address=config["LOGIN_FAILURES_PER_IP"],
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,11 +53,10 @@ def login():
             form.email.data,
             form.password.data,
             request.remote_addr or "",
-            per_account=current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-            per_ip=current_app.config["LOGIN_FAILURES_PER_IP"],
+            _sign_in_limits(),
         )
         if result.ok:
-            login_user(result.user)
+            _start_session(result.user)
             flash(f"Welcome, {result.user.full_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         if result.wait_seconds:
@@ -65,7 +80,9 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
+        accounts.sign_out(current_user)  # a saved copy of this session's cookie stops working too
         logout_user()
+        session.clear()
         flash("You are signed out.", "success")
         return redirect(url_for("auth.login"))
     return redirect(url_for("home.index"))
@@ -102,8 +119,7 @@ def welcome(token: str):
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
-            logout_user()
-            login_user(person)
+            _start_session(person)
             flash("Your password is set. Welcome to Recognize & Report.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/welcome.html", form=form, person=access.user)
@@ -120,10 +136,11 @@ def forgot_password():
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(
-            form.email.data, issue_password_reset_link, current_app.config["PASSWORD_RESET_MINUTES"]
-        )
-        return render_template("auth/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+        # Whether the address has an account, and the mail, are dealt with after the answer is sent:
+        # every request gets the same page after the same work, whatever the address.
+        address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
+        answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
+        return run_after(answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes))
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
 

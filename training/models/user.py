@@ -77,7 +77,8 @@ class User(UserMixin, db.Model):
     job_function: Mapped[str] = mapped_column(sa.String(30), default=JobFunction.OTHER)
     base: Mapped[str | None] = mapped_column(sa.String(5))  # station code, e.g. NBO
     active: Mapped[bool] = mapped_column(default=True)
-    # Changing this token signs the person out everywhere (password change, deactivation).
+    # The session cookie carries this token; changing it signs the person out everywhere (sign-out,
+    # password change or reset, deactivation).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -119,6 +120,10 @@ class User(UserMixin, db.Model):
     # --- flask-login -------------------------------------------------------------------
     def get_id(self) -> str:
         return self.session_token
+
+    def end_every_session(self) -> None:
+        """Refuse every session cookie issued so far, wherever it was copied (the caller commits)."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

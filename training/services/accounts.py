@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from training import auditing
 from training.extensions import db
-from training.models import AccessToken, TokenPurpose, User, new_session_token, utcnow
+from training.models import AccessToken, TokenPurpose, User, utcnow
 from training.services import audit, batches, passwords, throttle
 from training.services.errors import ServiceError
 
@@ -52,21 +52,21 @@ class SignInResult:
         return self.user is not None
 
 
-def authenticate(email: str, password: str, ip: str, *, per_account: str, per_ip: str) -> SignInResult:
+def authenticate(email: str, password: str, ip: str, limits: throttle.Limits) -> SignInResult:
     """Check a sign-in. Unknown address, wrong password and inactive account look the same."""
     email = email.strip().lower()
-    wait = throttle.seconds_until_allowed(email, ip, per_account=per_account, per_ip=per_ip)
+    wait = throttle.seconds_until_allowed(email, ip, limits)
     user = find_by_email(email)
     if wait:
         _note_failure(email, user, "throttled")
         return SignInResult(None, wait)
     password_ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
-        throttle.record_failure(email, ip, per_account=per_account, per_ip=per_ip)
+        throttle.record_failure(email, ip, limits)
         reason = "unknown account" if user is None else ("wrong password" if not password_ok else "deactivated")
         _note_failure(email, user, reason)
         return SignInResult(None)
-    throttle.clear_account(email, per_account=per_account)
+    throttle.clear_after_success(email, ip, limits)
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
@@ -89,6 +89,12 @@ def _note_failure(email: str, user: User | None, reason: str) -> None:
     db.session.commit()
 
 
+def sign_out(user: User) -> None:
+    """End the person's session: the cookie, and every copy of it, no longer signs anyone in."""
+    user.end_every_session()
+    db.session.commit()
+
+
 def set_password(user: User, new_password: str) -> None:
     """Set a new password (rules checked), and sign the person out of every other session."""
     problem = passwords.password_problem(new_password, email=user.email, name=user.full_name)
@@ -96,7 +102,7 @@ def set_password(user: User, new_password: str) -> None:
         raise ServiceError({"password": problem})
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
-    user.session_token = new_session_token()
+    user.end_every_session()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from training import auditing
 from training.extensions import db
-from training.models import JobFunction, Organization, Role, User, new_session_token
+from training.models import JobFunction, Organization, Role, User
 from training.services import requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
@@ -191,7 +191,7 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     if acting is not None and acting.id == person.id:
         raise ServiceError("You cannot deactivate your own account.")
     person.active = False
-    person.session_token = new_session_token()  # signs them out everywhere
+    person.end_every_session()
     requirements.sync_person(person)
     auditing.note("person.deactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)
     db.session.commit()
