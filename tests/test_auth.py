@@ -156,3 +156,17 @@ def test_security_headers_present(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_home_address_leads_to_sign_in_without_a_scolding_and_home_greets_once(client, make_org, make_user):
+    person = make_user(make_org(), Role.LEARNER, full_name="Amina Test")
+    home = client.get("/", follow_redirects=True)
+    assert "Sign in" in text(home)
+    assert "Please sign in to see this page." not in text(home)
+    deep = client.get("/courses", follow_redirects=True)
+    assert "Please sign in to see this page." in text(deep)
+    signed_in = login(client, person.email)
+    page = text(client.get(signed_in.headers["Location"]))
+    assert page.count("Amina Test") >= 1
+    assert "Welcome, Amina Test." not in page
+    assert "Hello, Amina Test" in page

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, Response, flash, redirect, request
+from flask_login import login_url
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -63,6 +64,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     from training.models import User
+
+    @login_manager.unauthorized_handler
+    def sign_in_first() -> Response:
+        # The home address itself needs no explanation: the sign-in page is what a visitor expects there.
+        if request.path != "/":
+            flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:

@@ -57,7 +57,6 @@ def login():
         )
         if result.ok:
             _start_session(result.user)
-            flash(f"Welcome, {result.user.full_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         if result.wait_seconds:
             minutes = max(1, round(result.wait_seconds / 60))
