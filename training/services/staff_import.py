@@ -38,7 +38,8 @@ MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
-OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
+# Said of an address held outside the organization, in words that do not tell that it is held at all.
+UNUSABLE_EMAIL = "This email address cannot be used; ask the person for another or contact the administrator."
 FIX_REJECTED = "Fix the rejected rows and upload again."
 CONCURRENT_CHANGE = (
     "Another change to your staff was saved at the same moment, so nothing from this file was imported. "
@@ -301,7 +302,7 @@ class _Planner:
                 employee_number=number,
                 job_function=code or raw["job_function"],
                 base=raw["base"].upper(),
-                reasons=[f"email: {OUTSIDE_EMAIL}"],
+                reasons=[f"email: {UNUSABLE_EMAIL}"],
             )
         fields = people.PersonFields(
             email=raw["email"],
