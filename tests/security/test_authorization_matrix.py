@@ -15,11 +15,19 @@ each feature's tests; here a POST-only route answers 405 to GET.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.conftest import login
 from tests.security import world as world_module
 from tests.security.world import COURSE, MODULE, USERS, OrgObjects
+from training.extensions import db
+from training.models import User
 
 URLS: dict[str, str] = {
     "home.index": "/",
@@ -221,3 +229,112 @@ def test_the_authorization_matrix(app, world):
     ]
     listing = "\n".join(f'    "{e}": {tuple(rows.values())!r},' for e, rows in observed.items())
     assert not wrong, "\n".join(wrong) + "\n\nobserved table:\n" + listing
+
+
+# --- acting on people by role --------------------------------------------------------------------
+#
+# Nobody acts on an account holding a role they do not hold: a manager acts on their learners only,
+# and creates a sign-in link only for someone who never set a password; the admin acts on anyone.
+# One row per actor and target (the target's roles in Trail Air, and whether they have set a
+# password). Columns, in order:
+#   offered     what the person page offers: "ID" the invitation button and the deactivate link, "-D" only
+#               the deactivate link, "--" neither
+#   invite      POST the invitation route
+#   ask         GET the deactivation page
+#   deactivate  POST it, then
+#   reactivate  POST that (so an allowed pair leaves the person active again)
+#   edit        the manager: a staff import row changing the name, matched by employee number, as the
+#               preview shows it ("update"/"reject"); the admin: POST the person's edit form
+# fmt: off
+BY_ROLE: dict[tuple[str, str, str], str] = {
+    ("manager", "admin", "signed_in"):   "--  403 403 403 403 reject",
+    ("manager", "admin", "pending"):     "--  403 403 403 403 reject",
+    ("manager", "auditor", "signed_in"): "--  403 403 403 403 reject",
+    ("manager", "auditor", "pending"):   "--  403 403 403 403 reject",
+    ("manager", "manager", "signed_in"): "--  403 403 403 403 reject",
+    ("manager", "manager", "pending"):   "--  403 403 403 403 reject",
+    ("manager", "learner", "signed_in"): "-D  403 200 302 302 update",
+    ("manager", "learner", "pending"):   "ID  200 200 302 302 update",
+    ("admin", "admin", "signed_in"):     "ID  200 200 302 302 302",
+    ("admin", "admin", "pending"):       "ID  200 200 302 302 302",
+    ("admin", "auditor", "signed_in"):   "ID  200 200 302 302 302",
+    ("admin", "auditor", "pending"):     "ID  200 200 302 302 302",
+    ("admin", "manager", "signed_in"):   "ID  200 200 302 302 302",
+    ("admin", "manager", "pending"):     "ID  200 200 302 302 302",
+    ("admin", "learner", "signed_in"):   "ID  200 200 302 302 302",
+    ("admin", "learner", "pending"):     "ID  200 200 302 302 302",
+}
+# fmt: on
+
+_PERSON_PAGE = {"manager": "/manage/staff/{id}", "admin": "/admin/people/{id}"}
+_ACTIONS = {
+    "manager": ("/manage/staff/{id}/invitation", "/manage/staff/{id}/deactivate", "/manage/staff/{id}/reactivate"),
+    "admin": ("/admin/people/{id}/invitation", "/admin/people/{id}/deactivate", "/admin/people/{id}/reactivate"),
+}
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _session_token(client) -> str:
+    """A valid CSRF token for the client's session (any page's form carries the same one)."""
+    match = _CSRF.search(client.get("/account/password").get_data(as_text=True))
+    assert match
+    return match.group(1)
+
+
+def _import_action(client, token: str, row: list[str]) -> str:
+    """Preview a one-row staff import and return what it would do with the row ("update", "reject"…)."""
+    out = io.StringIO()
+    csv.writer(out).writerows([["email", "full_name", "employee_number", "job_function", "base"], row])
+    fields = {"csrf_token": token, "file": FileStorage(io.BytesIO(out.getvalue().encode()), "staff.csv")}
+    boundary, body = encode_multipart(fields)
+    page = client.post("/manage/staff/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    badge = re.search(r'<td data-label="Action"><span class="badge [^"]*">(\w+)</span>', page.get_data(as_text=True))
+    assert badge, page.get_data(as_text=True)[:2000]
+    return {"Rejected": "reject", "Update": "update", "Unchanged": "unchanged", "New": "create"}[badge.group(1)]
+
+
+def _edit(client, token: str, actor: str, person) -> str:
+    if actor == "manager":
+        return _import_action(client, token, [person.email, "Renamed Person", person.employee_number, "gate", ""])
+    form = {
+        "csrf_token": token,
+        "full_name": "Renamed Person",
+        "email": person.email,
+        "organization_id": str(person.organization_id),
+        "job_function": "gate",
+        "roles": sorted(r.value for r in person.roles),
+        "employee_number": person.employee_number,
+        "base": "",
+    }
+    return str(client.post(f"/admin/people/{person.id}", data=form).status_code)
+
+
+def test_acting_on_people_by_role(app, world):
+    clients = _clients(app, world)
+    observed: dict[tuple[str, str, str], str] = {}
+    for actor, role, state in BY_ROLE:
+        client = clients[actor]
+        token = _session_token(client)
+        person = world.targets[(role, state)]
+        page = client.get(_PERSON_PAGE[actor].format(id=person.id)).get_data(as_text=True)
+        invite, deactivate, reactivate = (path.format(id=person.id) for path in _ACTIONS[actor])
+        offered = ("I" if f'action="{invite}"' in page else "-") + ("D" if f'href="{deactivate}"' in page else "-")
+        cells = [
+            offered,
+            str(client.post(invite, data={"csrf_token": token}).status_code),
+            str(client.get(deactivate).status_code),
+            str(client.post(deactivate, data={"csrf_token": token}).status_code),
+            str(client.post(reactivate, data={"csrf_token": token}).status_code),
+            _edit(client, token, actor, person),
+        ]
+        observed[(actor, role, state)] = " ".join(cells)
+    wrong = [
+        f"{key}: expected {BY_ROLE[key]!r}, observed {row!r}"
+        for key, row in observed.items()
+        if row.split() != BY_ROLE[key].split()
+    ]
+    assert not wrong, "\n".join(wrong)
+    with app.app_context():
+        still = {key: db.session.get(User, person.id) for key, person in world.targets.items()}
+        assert all(person.active for person in still.values()), "a refused deactivation went through"
+        assert still[("admin", "signed_in")].password_hash == world.targets[("admin", "signed_in")].password_hash

@@ -11,7 +11,7 @@ from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
 from training.models import Organization, OrgKind, Role, User
-from training.policy import Ability, permission
+from training.policy import Ability, can_issue_sign_in_link, permission
 from training.services import directory, organizations, people
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
@@ -193,7 +193,13 @@ def person_edit(user_id: int):
         else:
             flash(f"{person.full_name} is saved.", "success")
             return redirect(url_for("admin.person_edit", user_id=person.id))
-    return render_template("admin/person_form.html", form=form, person=person, confirm=ConfirmForm())
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        confirm=ConfirmForm(),
+        may_invite=can_issue_sign_in_link(current_user, person),
+    )
 
 
 @bp.route("/people/<int:user_id>/invitation", methods=["POST"])

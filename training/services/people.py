@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User, new_session_token
+from training.policy import can_act_on_account
 from training.services import requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
@@ -147,7 +148,14 @@ def create_person(fields: PersonFields) -> User:
     return person
 
 
+def _check_may_act(acting: User | None, person: User) -> None:
+    """The policy's rule for acts on accounts, kept here too for callers other than the pages."""
+    if acting is not None and not can_act_on_account(acting, person):
+        raise ServiceError("You cannot change this account: it holds a role you do not hold.")
+
+
 def update_person(person: User, fields: PersonFields, *, acting: User | None = None) -> User:
+    _check_may_act(acting, person)
     values = _clean(fields, person)
     roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
     if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
@@ -190,6 +198,7 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     """Stop someone signing in. Their records and certificates stay."""
     if acting is not None and acting.id == person.id:
         raise ServiceError("You cannot deactivate your own account.")
+    _check_may_act(acting, person)
     person.active = False
     person.session_token = new_session_token()  # signs them out everywhere
     requirements.sync_person(person)
@@ -197,7 +206,8 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     db.session.commit()
 
 
-def reactivate(person: User) -> None:
+def reactivate(person: User, *, acting: User | None = None) -> None:
+    _check_may_act(acting, person)
     person.active = True
     requirements.sync_person(person)
     auditing.note("person.reactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
+from training.policy import within_managers_reach
 from training.services import batches, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
@@ -335,6 +336,10 @@ class _Planner:
             now, after = getattr(person, key), values[key]
             if now != after:
                 row.changes[key] = (now, None if after is None else str(after))
+        row.reasons = _refusals(person, row.changes)
+        if row.reasons:
+            row.changes = {}
+            return row
         row.action = Action.UPDATE if row.changes else Action.UNCHANGED
         return row
 
@@ -379,6 +384,16 @@ class _Planner:
             self.number_line.setdefault(row.employee_number, row.line)
         if row.user_id is not None:
             self.person_line.setdefault(row.user_id, row.line)
+
+
+def _refusals(person: User, changes: dict[str, tuple[str | None, str | None]]) -> list[str]:
+    """Why an import may not make these changes to this person (none when it may)."""
+    if changes and not within_managers_reach(person):
+        return [
+            f"{person.full_name}'s account holds the roles {person.role_labels}: an import changes learners only. "
+            "Leave this row out, or ask the administrator to make the change."
+        ]
+    return []
 
 
 def _email_key(raw: str) -> str:
