@@ -166,6 +166,13 @@ def can_issue_sign_in_link(actor: User, person: User) -> bool:
     return actor.has_role(Role.ADMIN) or not person.has_password
 
 
+def can_change_email_directly(person: User) -> bool:
+    """Whether ``person``'s address may be corrected at once: a pending invitee (never set a password,
+    a learner only). Any other account's new address must first confirm the change, and the old one
+    is told; until then the old address stays the sign-in address."""
+    return not person.has_password and within_managers_reach(person)
+
+
 def require(allowed: bool) -> None:
     """Refuse (403) an act on an object the viewer may see but not change."""
     if not allowed:

@@ -39,6 +39,7 @@ URLS: dict[str, str] = {
     "auth.welcome": "/welcome/{invitation_token}",
     "auth.forgot_password": "/password/forgot",
     "auth.reset_password": "/password/reset/not-a-real-token",
+    "auth.confirm_email": "/account/email/not-a-real-token",
     "learn.courses": "/courses",
     "learn.course": f"/courses/{COURSE}",
     "learn.module": f"/courses/{COURSE}/modules/{MODULE}",
@@ -106,6 +107,7 @@ EXPECTED: dict[str, str | tuple[str, str]] = {
     "auth.welcome": ("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
     "auth.forgot_password": "200 200 200 200 200 200 200 200",
     "auth.reset_password": "404 404 404 404 404 404 404 404",
+    "auth.confirm_email": "404 404 404 404 404 404 404 404",
     "learn.courses": "302 200 200 403 403 403 403 403",
     "learn.course": "302 200 200 403 403 403 403 403",
     "learn.module": "302 200 200 403 403 403 403 403",
@@ -245,24 +247,26 @@ def test_the_authorization_matrix(app, world):
 #   reactivate  POST that (so an allowed pair leaves the person active again)
 #   edit        the manager: a staff import row changing the name, matched by employee number, as the
 #               preview shows it ("update"/"reject"); the admin: POST the person's edit form
+#   email       the same with a new email address; for the admin, whether it took effect "now" or waits
+#               for the new address to "confirm" it
 # fmt: off
 BY_ROLE: dict[tuple[str, str, str], str] = {
-    ("manager", "admin", "signed_in"):   "--  403 403 403 403 reject",
-    ("manager", "admin", "pending"):     "--  403 403 403 403 reject",
-    ("manager", "auditor", "signed_in"): "--  403 403 403 403 reject",
-    ("manager", "auditor", "pending"):   "--  403 403 403 403 reject",
-    ("manager", "manager", "signed_in"): "--  403 403 403 403 reject",
-    ("manager", "manager", "pending"):   "--  403 403 403 403 reject",
-    ("manager", "learner", "signed_in"): "-D  403 200 302 302 update",
-    ("manager", "learner", "pending"):   "ID  200 200 302 302 update",
-    ("admin", "admin", "signed_in"):     "ID  200 200 302 302 302",
-    ("admin", "admin", "pending"):       "ID  200 200 302 302 302",
-    ("admin", "auditor", "signed_in"):   "ID  200 200 302 302 302",
-    ("admin", "auditor", "pending"):     "ID  200 200 302 302 302",
-    ("admin", "manager", "signed_in"):   "ID  200 200 302 302 302",
-    ("admin", "manager", "pending"):     "ID  200 200 302 302 302",
-    ("admin", "learner", "signed_in"):   "ID  200 200 302 302 302",
-    ("admin", "learner", "pending"):     "ID  200 200 302 302 302",
+    ("manager", "admin", "signed_in"):   "--  403 403 403 403 reject reject",
+    ("manager", "admin", "pending"):     "--  403 403 403 403 reject reject",
+    ("manager", "auditor", "signed_in"): "--  403 403 403 403 reject reject",
+    ("manager", "auditor", "pending"):   "--  403 403 403 403 reject reject",
+    ("manager", "manager", "signed_in"): "--  403 403 403 403 reject reject",
+    ("manager", "manager", "pending"):   "--  403 403 403 403 reject reject",
+    ("manager", "learner", "signed_in"): "-D  403 200 302 302 update reject",
+    ("manager", "learner", "pending"):   "ID  200 200 302 302 update update",
+    ("admin", "admin", "signed_in"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "admin", "pending"):       "ID  200 200 302 302 302 confirm",
+    ("admin", "auditor", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "auditor", "pending"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "manager", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "manager", "pending"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "learner", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "learner", "pending"):     "ID  200 200 302 302 302 now",
 }
 # fmt: on
 
@@ -293,13 +297,15 @@ def _import_action(client, token: str, row: list[str]) -> str:
     return {"Rejected": "reject", "Update": "update", "Unchanged": "unchanged", "New": "create"}[badge.group(1)]
 
 
-def _edit(client, token: str, actor: str, person) -> str:
+def _edit(client, token: str, actor: str, person, email: str | None = None) -> str:
+    """Change the name (or, given ``email``, the address) as the actor can: an import row, or the admin's form."""
     if actor == "manager":
-        return _import_action(client, token, [person.email, "Renamed Person", person.employee_number, "gate", ""])
+        row = [email or person.email, "Renamed Person", person.employee_number, "gate", ""]
+        return _import_action(client, token, row)
     form = {
         "csrf_token": token,
         "full_name": "Renamed Person",
-        "email": person.email,
+        "email": email or person.email,
         "organization_id": str(person.organization_id),
         "job_function": "gate",
         "roles": sorted(r.value for r in person.roles),
@@ -307,6 +313,16 @@ def _edit(client, token: str, actor: str, person) -> str:
         "base": "",
     }
     return str(client.post(f"/admin/people/{person.id}", data=form).status_code)
+
+
+def _email_change(app, client, token: str, actor: str, person) -> str:
+    new_email = f"new.{person.id}@elsewhere.test"
+    answer = _edit(client, token, actor, person, email=new_email)
+    if actor == "manager":
+        return answer
+    assert answer == "302"
+    with app.app_context():
+        return "now" if db.session.get(User, person.id).email == new_email else "confirm"
 
 
 def test_acting_on_people_by_role(app, world):
@@ -326,6 +342,7 @@ def test_acting_on_people_by_role(app, world):
             str(client.post(deactivate, data={"csrf_token": token}).status_code),
             str(client.post(reactivate, data={"csrf_token": token}).status_code),
             _edit(client, token, actor, person),
+            _email_change(app, client, token, actor, person),
         ]
         observed[(actor, role, state)] = " ".join(cells)
     wrong = [

@@ -7,6 +7,7 @@ from flask_login import current_user
 from training import person_actions
 from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
+from training.auth.links import email_change_link
 from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
@@ -186,12 +187,20 @@ def person_edit(user_id: int):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            people.update_person(person, _person_fields(form), acting=current_user)
+            to_confirm = people.update_person(
+                person, _person_fields(form), acting=current_user, email_link=email_change_link
+            )
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
         else:
             flash(f"{person.full_name} is saved.", "success")
+            if to_confirm:
+                flash(
+                    f"The new address {to_confirm} takes effect once it is confirmed from there: a link went to it, "
+                    f"and a notice to {person.email}. Until then {person.full_name} signs in with {person.email}.",
+                    "info",
+                )
             return redirect(url_for("admin.person_edit", user_id=person.id))
     return render_template(
         "admin/person_form.html",

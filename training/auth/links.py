@@ -9,7 +9,7 @@ from flask import current_app
 from training.extensions import db
 from training.models import TokenPurpose, User
 from training.policy import can_issue_sign_in_link
-from training.services import accounts
+from training.services import accounts, email_change
 from training.services.errors import ServiceError
 
 
@@ -49,3 +49,9 @@ def issue_password_reset_link(person: User) -> str:
         valid_for=timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
     )
     return absolute_url("auth.reset_password", token=token)
+
+
+def email_change_link(person: User, new_email: str) -> str:
+    """The link that confirms ``new_email`` as ``person``'s sign-in address (sent to that address)."""
+    token = email_change.make_token(person, new_email, signing_key=current_app.config["SECRET_KEY"])
+    return absolute_url("auth.confirm_email", token=token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -10,8 +11,8 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User, new_session_token
-from training.policy import can_act_on_account
-from training.services import requirements
+from training.policy import can_act_on_account, can_change_email_directly
+from training.services import accounts, email_change, mailer, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 
@@ -154,12 +155,29 @@ def _check_may_act(acting: User | None, person: User) -> None:
         raise ServiceError("You cannot change this account: it holds a role you do not hold.")
 
 
-def update_person(person: User, fields: PersonFields, *, acting: User | None = None) -> User:
+def update_person(
+    person: User,
+    fields: PersonFields,
+    *,
+    acting: User | None = None,
+    email_link: Callable[[User, str], str] | None = None,
+) -> str | None:
+    """Save the fields. A new address for anyone but a pending invitee is not saved: it is sent a link
+    made by ``email_link`` to confirm it (and the old address a notice), and returned; None otherwise."""
     _check_may_act(acting, person)
     values = _clean(fields, person)
     roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
     if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
+    new_email = str(values["email"])
+    to_confirm = None
+    if new_email != person.email:
+        if can_change_email_directly(person):
+            accounts.expire_links([person.id])  # an invitation sent to the mistaken address
+        elif email_link is None:
+            raise ServiceError({"email": "This address can change only once the new address confirms it."})
+        else:
+            values["email"], to_confirm = person.email, new_email
     previous_org_id = person.organization_id
     before = _snapshot(person)
     for key, value in values.items():
@@ -177,8 +195,11 @@ def update_person(person: User, fields: PersonFields, *, acting: User | None = N
             object_id=person.id,
             details={"changed": changed, "previous_organization_id": previous_org_id},
         )
+    messages = email_change.record_request(person, to_confirm, email_link) if to_confirm and email_link else []
     db.session.commit()
-    return person
+    if messages:
+        mailer.deliver(messages)
+    return to_confirm
 
 
 def _snapshot(person: User) -> dict[str, object]:

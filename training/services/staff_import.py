@@ -27,8 +27,8 @@ from sqlalchemy.orm import selectinload
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
-from training.policy import within_managers_reach
-from training.services import batches, people, requirements
+from training.policy import can_change_email_directly, within_managers_reach
+from training.services import accounts, batches, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -393,6 +393,12 @@ def _refusals(person: User, changes: dict[str, tuple[str | None, str | None]]) -
             f"{person.full_name}'s account holds the roles {person.role_labels}: an import changes learners only. "
             "Leave this row out, or ask the administrator to make the change."
         ]
+    if "email" in changes and not can_change_email_directly(person):
+        return [
+            f"email: {person.full_name} has already signed in, so an import cannot change their address "
+            f"(now {person.email}). Keep it in the file; the administrator can change it, and the new "
+            "address must then confirm it."
+        ]
     return []
 
 
@@ -464,6 +470,8 @@ def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]
                 setattr(person, key, after)
             updated.append(person)
     db.session.flush()
+    # A pending invitee's corrected address: the invitation sent to the old one must not work.
+    accounts.expire_links([row.user_id for row in plan.rows if row.user_id is not None and "email" in row.changes])
     return created, updated
 
 
