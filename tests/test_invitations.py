@@ -129,3 +129,18 @@ def test_manager_creates_links_for_own_staff_only(client, make_org, make_user):
     assert LINK.search(text(ok))
     refused = submit(client, f"/manage/staff/{stranger.id}/invitation", form_url=f"/manage/staff/{own.id}")
     assert refused.status_code == 404
+
+
+def test_a_manager_cannot_take_over_someone_who_has_signed_in(app, client, make_org, make_user):
+    airline = make_org()
+    manager = make_user(airline, Role.MANAGER, Role.LEARNER)
+    crew = make_user(airline, Role.LEARNER, full_name="Signed In Crew")
+    login(client, manager.email)
+    page = text(client.get(f"/manage/staff/{crew.id}"))
+    assert f"/manage/staff/{crew.id}/invitation" not in page
+    assert "they reset it themselves by email" in page
+    assert "Forgot your password?" in page
+    refused = submit(client, f"/manage/staff/{crew.id}/invitation", form_url="/account/password")
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AccessToken)) == 0

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD, login, submit, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role, TokenPurpose, User, utcnow
-from training.services import password_reset, passwords
+from training.services import accounts, password_reset, passwords
 
 FORGOT = "/password/forgot"
 NEW_PASSWORD = "lantern river mango 1987"
@@ -163,3 +163,56 @@ def test_deactivated_people_get_no_link_even_with_an_old_one(app, client, person
         db.session.get(User, person.id).active = False
         db.session.commit()
     assert client.get(path).status_code == 404
+
+
+# --- a password set by any path ends every link sent earlier ---------------------------------------
+
+
+def _invitation_path(app, person) -> str:
+    from training.auth.links import issue_invitation_link
+
+    with app.test_request_context(), app.app_context():
+        link = issue_invitation_link(db.session.get(User, person.id))
+    return link.removeprefix("http://training.test")
+
+
+def test_a_password_changed_normally_ends_an_earlier_reset_link(app, client, person):
+    _ask(client, person.email)
+    path = _link_in(_mails(app)[0])
+    login(client, person.email)
+    changed = submit(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert changed.status_code == 302
+    assert client.get(path).status_code == 404, "the reset link asked for earlier still works"
+    with app.app_context():
+        assert (
+            accounts.find_valid_token(
+                path.rsplit("/", 1)[1], TokenPurpose.PASSWORD_RESET, signing_key=app.config["SECRET_KEY"]
+            )
+            is None
+        )
+
+
+def test_a_reset_ends_an_earlier_invitation_link(app, client, person):
+    invitation = _invitation_path(app, person)
+    _ask(client, person.email)
+    reset = _link_in(_mails(app)[0])
+    assert client.get(invitation).status_code == 200
+    assert submit(client, reset, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert client.get(invitation).status_code == 404, "the invitation link still sets a password"
+
+
+def test_accepting_an_invitation_ends_an_earlier_reset_link(app, client, person):
+    _ask(client, person.email)
+    reset = _link_in(_mails(app)[0])
+    invitation = _invitation_path(app, person)
+    assert submit(client, invitation, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert app.test_client().get(reset).status_code == 404, "the reset link still sets a password"
+    with app.app_context():
+        live = db.session.scalar(
+            sa.select(sa.func.count()).select_from(AccessToken).where(AccessToken.expires_at > utcnow())
+        )
+    assert live == 0

@@ -1,6 +1,7 @@
 """Views shared by the admin and manager pages for acting on one person.
 
-The caller has already fetched ``person`` through its own scoped lookup and checked permission.
+The caller has already fetched ``person`` through its own scoped lookup; each view here checks, with
+the policy, that the signed-in person may act on that account (403 if not).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from flask_login import current_user
 from training.auth.links import issue_invitation_link
 from training.forms import ConfirmForm
 from training.models import User
+from training.policy import can_act_on_account, can_issue_sign_in_link, require
 from training.services import people
 from training.services.errors import ServiceError
 
 
 def invite(person: User, back: str):
     """POST: show a fresh single-use invitation link, once."""
+    require(can_issue_sign_in_link(current_user, person))
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
     try:
@@ -29,6 +32,7 @@ def invite(person: User, back: str):
 
 def deactivate(person: User, back: str):
     """GET: ask for confirmation; POST: deactivate (records and certificates are kept)."""
+    require(can_act_on_account(current_user, person))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -42,7 +46,8 @@ def deactivate(person: User, back: str):
 
 
 def reactivate(person: User, back: str):
+    require(can_act_on_account(current_user, person))
     if ConfirmForm().validate_on_submit():
-        people.reactivate(person)
+        people.reactivate(person, acting=current_user)
         flash(f"{person.full_name} is active again.", "success")
     return redirect(back)

@@ -133,6 +133,52 @@ def can_manage_person(viewer: User, person: User) -> bool:
     return viewer.has_role(Role.MANAGER) and person.organization_id == viewer.organization_id
 
 
+# --- acting on people's accounts ----------------------------------------------------------
+#
+# Nobody issues sign-in links for, edits, deactivates or reactivates an account holding a role they do
+# not hold themselves. Learner is everyone's base role and gives no power over anyone, so a manager
+# acts on their organization's learners only: never on admins, auditors, other managers or
+# themselves. The admin acts on anyone.
+
+
+def within_managers_reach(person: User) -> bool:
+    """Whether a manager (or a manager's tool, the staff import) may change this account: a learner only."""
+    return person.roles <= {Role.LEARNER}
+
+
+def can_act_on_account(actor: User, person: User) -> bool:
+    """Issue sign-in links for, edit, deactivate or reactivate ``person``'s account."""
+    if actor.has_role(Role.ADMIN):
+        return True
+    return (
+        actor.has_role(Role.MANAGER)
+        and person.organization_id == actor.organization_id
+        and person.id != actor.id
+        and within_managers_reach(person)
+    )
+
+
+def can_issue_sign_in_link(actor: User, person: User) -> bool:
+    """A manager only for a pending invitation (the person never set a password): whoever has one resets
+    it themselves by email. The admin may send anyone a new link."""
+    if not can_act_on_account(actor, person):
+        return False
+    return actor.has_role(Role.ADMIN) or not person.has_password
+
+
+def can_change_email_directly(person: User) -> bool:
+    """Whether ``person``'s address may be corrected at once: a pending invitee (never set a password,
+    a learner only). Any other account's new address must first confirm the change, and the old one
+    is told; until then the old address stays the sign-in address."""
+    return not person.has_password and within_managers_reach(person)
+
+
+def require(allowed: bool) -> None:
+    """Refuse (403) an act on an object the viewer may see but not change."""
+    if not allowed:
+        abort(403)
+
+
 def get_managed_person_or_404(viewer: User, user_id: int) -> User:
     """A person in the manager's own organization (or anyone, for an admin), else 404."""
     person = db.session.get(User, user_id)

@@ -15,11 +15,19 @@ each feature's tests; here a POST-only route answers 405 to GET.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.conftest import login
 from tests.security import world as world_module
 from tests.security.world import COURSE, MODULE, USERS, OrgObjects
+from training.extensions import db
+from training.models import User
 
 URLS: dict[str, str] = {
     "home.index": "/",
@@ -31,6 +39,7 @@ URLS: dict[str, str] = {
     "auth.welcome": "/welcome/{invitation_token}",
     "auth.forgot_password": "/password/forgot",
     "auth.reset_password": "/password/reset/not-a-real-token",
+    "auth.confirm_email": "/account/email/not-a-real-token",
     "learn.courses": "/courses",
     "learn.course": f"/courses/{COURSE}",
     "learn.module": f"/courses/{COURSE}/modules/{MODULE}",
@@ -98,6 +107,7 @@ EXPECTED: dict[str, str | tuple[str, str]] = {
     "auth.welcome": ("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
     "auth.forgot_password": "200 200 200 200 200 200 200 200",
     "auth.reset_password": "404 404 404 404 404 404 404 404",
+    "auth.confirm_email": "404 404 404 404 404 404 404 404",
     "learn.courses": "302 200 200 403 403 403 403 403",
     "learn.course": "302 200 200 403 403 403 403 403",
     "learn.module": "302 200 200 403 403 403 403 403",
@@ -221,3 +231,127 @@ def test_the_authorization_matrix(app, world):
     ]
     listing = "\n".join(f'    "{e}": {tuple(rows.values())!r},' for e, rows in observed.items())
     assert not wrong, "\n".join(wrong) + "\n\nobserved table:\n" + listing
+
+
+# --- acting on people by role --------------------------------------------------------------------
+#
+# Nobody acts on an account holding a role they do not hold: a manager acts on their learners only,
+# and creates a sign-in link only for someone who never set a password; the admin acts on anyone.
+# One row per actor and target (the target's roles in Trail Air, and whether they have set a
+# password). Columns, in order:
+#   offered     what the person page offers: "ID" the invitation button and the deactivate link, "-D" only
+#               the deactivate link, "--" neither
+#   invite      POST the invitation route
+#   ask         GET the deactivation page
+#   deactivate  POST it, then
+#   reactivate  POST that (so an allowed pair leaves the person active again)
+#   edit        the manager: a staff import row changing the name, matched by employee number, as the
+#               preview shows it ("update"/"reject"); the admin: POST the person's edit form
+#   email       the same with a new email address; for the admin, whether it took effect "now" or waits
+#               for the new address to "confirm" it
+# fmt: off
+BY_ROLE: dict[tuple[str, str, str], str] = {
+    ("manager", "admin", "signed_in"):   "--  403 403 403 403 reject reject",
+    ("manager", "admin", "pending"):     "--  403 403 403 403 reject reject",
+    ("manager", "auditor", "signed_in"): "--  403 403 403 403 reject reject",
+    ("manager", "auditor", "pending"):   "--  403 403 403 403 reject reject",
+    ("manager", "manager", "signed_in"): "--  403 403 403 403 reject reject",
+    ("manager", "manager", "pending"):   "--  403 403 403 403 reject reject",
+    ("manager", "learner", "signed_in"): "-D  403 200 302 302 update reject",
+    ("manager", "learner", "pending"):   "ID  200 200 302 302 update update",
+    ("admin", "admin", "signed_in"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "admin", "pending"):       "ID  200 200 302 302 302 confirm",
+    ("admin", "auditor", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "auditor", "pending"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "manager", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "manager", "pending"):     "ID  200 200 302 302 302 confirm",
+    ("admin", "learner", "signed_in"):   "ID  200 200 302 302 302 confirm",
+    ("admin", "learner", "pending"):     "ID  200 200 302 302 302 now",
+}
+# fmt: on
+
+_PERSON_PAGE = {"manager": "/manage/staff/{id}", "admin": "/admin/people/{id}"}
+_ACTIONS = {
+    "manager": ("/manage/staff/{id}/invitation", "/manage/staff/{id}/deactivate", "/manage/staff/{id}/reactivate"),
+    "admin": ("/admin/people/{id}/invitation", "/admin/people/{id}/deactivate", "/admin/people/{id}/reactivate"),
+}
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _session_token(client) -> str:
+    """A valid CSRF token for the client's session (any page's form carries the same one)."""
+    match = _CSRF.search(client.get("/account/password").get_data(as_text=True))
+    assert match
+    return match.group(1)
+
+
+def _import_action(client, token: str, row: list[str]) -> str:
+    """Preview a one-row staff import and return what it would do with the row ("update", "reject"…)."""
+    out = io.StringIO()
+    csv.writer(out).writerows([["email", "full_name", "employee_number", "job_function", "base"], row])
+    fields = {"csrf_token": token, "file": FileStorage(io.BytesIO(out.getvalue().encode()), "staff.csv")}
+    boundary, body = encode_multipart(fields)
+    page = client.post("/manage/staff/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    badge = re.search(r'<td data-label="Action"><span class="badge [^"]*">(\w+)</span>', page.get_data(as_text=True))
+    assert badge, page.get_data(as_text=True)[:2000]
+    return {"Rejected": "reject", "Update": "update", "Unchanged": "unchanged", "New": "create"}[badge.group(1)]
+
+
+def _edit(client, token: str, actor: str, person, email: str | None = None) -> str:
+    """Change the name (or, given ``email``, the address) as the actor can: an import row, or the admin's form."""
+    if actor == "manager":
+        row = [email or person.email, "Renamed Person", person.employee_number, "gate", ""]
+        return _import_action(client, token, row)
+    form = {
+        "csrf_token": token,
+        "full_name": "Renamed Person",
+        "email": email or person.email,
+        "organization_id": str(person.organization_id),
+        "job_function": "gate",
+        "roles": sorted(r.value for r in person.roles),
+        "employee_number": person.employee_number,
+        "base": "",
+    }
+    return str(client.post(f"/admin/people/{person.id}", data=form).status_code)
+
+
+def _email_change(app, client, token: str, actor: str, person) -> str:
+    new_email = f"new.{person.id}@elsewhere.test"
+    answer = _edit(client, token, actor, person, email=new_email)
+    if actor == "manager":
+        return answer
+    assert answer == "302"
+    with app.app_context():
+        return "now" if db.session.get(User, person.id).email == new_email else "confirm"
+
+
+def test_acting_on_people_by_role(app, world):
+    clients = _clients(app, world)
+    observed: dict[tuple[str, str, str], str] = {}
+    for actor, role, state in BY_ROLE:
+        client = clients[actor]
+        token = _session_token(client)
+        person = world.targets[(role, state)]
+        page = client.get(_PERSON_PAGE[actor].format(id=person.id)).get_data(as_text=True)
+        invite, deactivate, reactivate = (path.format(id=person.id) for path in _ACTIONS[actor])
+        offered = ("I" if f'action="{invite}"' in page else "-") + ("D" if f'href="{deactivate}"' in page else "-")
+        cells = [
+            offered,
+            str(client.post(invite, data={"csrf_token": token}).status_code),
+            str(client.get(deactivate).status_code),
+            str(client.post(deactivate, data={"csrf_token": token}).status_code),
+            str(client.post(reactivate, data={"csrf_token": token}).status_code),
+            _edit(client, token, actor, person),
+            _email_change(app, client, token, actor, person),
+        ]
+        observed[(actor, role, state)] = " ".join(cells)
+    wrong = [
+        f"{key}: expected {BY_ROLE[key]!r}, observed {row!r}"
+        for key, row in observed.items()
+        if row.split() != BY_ROLE[key].split()
+    ]
+    assert not wrong, "\n".join(wrong)
+    with app.app_context():
+        still = {key: db.session.get(User, person.id) for key, person in world.targets.items()}
+        assert all(person.active for person in still.values()), "a refused deactivation went through"
+        assert still[("admin", "signed_in")].password_hash == world.targets[("admin", "signed_in")].password_hash

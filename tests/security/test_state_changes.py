@@ -20,7 +20,14 @@ from tests.security.world import USERS
 from training.extensions import db
 
 # Routes anyone may POST to (their own checks are tested with each feature).
-OPEN_TO_ALL = {"auth.login", "auth.welcome", "auth.forgot_password", "auth.reset_password", "certify.verify"}
+OPEN_TO_ALL = {
+    "auth.login",
+    "auth.welcome",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.confirm_email",
+    "certify.verify",
+}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 LEARNERS = {"learner", "colleague"}
 MANAGERS = {"manager", "other_manager"}

@@ -2,7 +2,9 @@
 
 Trail Air is the organization under test; Outside Air is "someone else's". Each has a learner who
 passed the test course through the real routes (so an attempt and a real certificate), a contact,
-an assignment and an uploaded (unconfirmed) staff import.
+an assignment and an uploaded (unconfirmed) staff import. Trail Air also has one target for each role
+a manager might try to act on (admin, auditor, manager, learner), each once signed in (a password set)
+and once still pending (an invitation not yet used).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 from tests.content_fixture import write_content
 from tests.factories import pass_course
 from training.extensions import db
@@ -24,6 +26,13 @@ from training.services import contacts, content_loader, staff_import
 COURSE = "test-course"
 MODULE = "m-one"
 USERS = ("anonymous", "learner", "colleague", "manager", "other_manager", "auditor", "other_auditor", "admin")
+TARGET_ROLES = {
+    "admin": (Role.ADMIN,),
+    "auditor": (Role.AUDITOR,),
+    "manager": (Role.MANAGER, Role.LEARNER),
+    "learner": (Role.LEARNER,),
+}
+TARGET_STATES = ("signed_in", "pending")  # a password set, or never
 
 
 @dataclass
@@ -45,6 +54,7 @@ class World:
     users: dict[str, User | None]
     own: OrgObjects
     foreign: OrgObjects
+    targets: dict[tuple[str, str], User]  # (role, state) -> a person of Trail Air
 
 
 def _objects(app: Flask, org: Organization, learner: User, manager: User, newcomer: User) -> OrgObjects:
@@ -111,4 +121,16 @@ def build(app: Flask, tmp_path: Path, make_org, make_user) -> World:
     outsider = make_user(outside, Role.LEARNER, job_function="cabin_crew")
     own = _objects(app, air, users["learner"], users["manager"], make_user(air, password=None))
     foreign = _objects(app, outside, outsider, users["other_manager"], make_user(outside, password=None))
-    return World(users=users, own=own, foreign=foreign)
+    targets = {
+        (role, state): make_user(
+            air,
+            *roles,
+            password=PASSWORD if state == "signed_in" else None,
+            full_name=f"Target {role} {state}",
+            employee_number=f"T-{role}-{state}",
+            job_function="gate",
+        )
+        for role, roles in TARGET_ROLES.items()
+        for state in TARGET_STATES
+    }
+    return World(users=users, own=own, foreign=foreign, targets=targets)

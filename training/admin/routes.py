@@ -7,11 +7,12 @@ from flask_login import current_user
 from training import person_actions
 from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
+from training.auth.links import email_change_link
 from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
 from training.models import Organization, OrgKind, Role, User
-from training.policy import Ability, permission
+from training.policy import Ability, can_issue_sign_in_link, permission
 from training.services import directory, organizations, people
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
@@ -186,14 +187,28 @@ def person_edit(user_id: int):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            people.update_person(person, _person_fields(form), acting=current_user)
+            to_confirm = people.update_person(
+                person, _person_fields(form), acting=current_user, email_link=email_change_link
+            )
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
         else:
             flash(f"{person.full_name} is saved.", "success")
+            if to_confirm:
+                flash(
+                    f"The new address {to_confirm} takes effect once it is confirmed from there: a link went to it, "
+                    f"and a notice to {person.email}. Until then {person.full_name} signs in with {person.email}.",
+                    "info",
+                )
             return redirect(url_for("admin.person_edit", user_id=person.id))
-    return render_template("admin/person_form.html", form=form, person=person, confirm=ConfirmForm())
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        confirm=ConfirmForm(),
+        may_invite=can_issue_sign_in_link(current_user, person),
+    )
 
 
 @bp.route("/people/<int:user_id>/invitation", methods=["POST"])

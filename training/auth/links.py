@@ -8,7 +8,9 @@ from flask import current_app
 
 from training.extensions import db
 from training.models import TokenPurpose, User
-from training.services import accounts
+from training.policy import can_issue_sign_in_link
+from training.services import accounts, email_change
+from training.services.errors import ServiceError
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
@@ -18,6 +20,10 @@ def absolute_url(endpoint: str, **values: object) -> str:
 
 
 def issue_invitation_link(person: User, created_by: User | None = None) -> str:
+    """A new single-use link for ``person`` to set a password; ``created_by`` (None for the command line)
+    must be allowed to issue it."""
+    if created_by is not None and not can_issue_sign_in_link(created_by, person):
+        raise ServiceError("You cannot create a sign-in link for this person.")
     link = add_invitation_links([person], created_by)[0]
     db.session.commit()
     return link
@@ -43,3 +49,9 @@ def issue_password_reset_link(person: User) -> str:
         valid_for=timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
     )
     return absolute_url("auth.reset_password", token=token)
+
+
+def email_change_link(person: User, new_email: str) -> str:
+    """The link that confirms ``new_email`` as ``person``'s sign-in address (sent to that address)."""
+    token = email_change.make_token(person, new_email, signing_key=current_app.config["SECRET_KEY"])
+    return absolute_url("auth.confirm_email", token=token)

@@ -10,9 +10,10 @@ from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from training.auth.links import issue_password_reset_link
 from training.extensions import limiter
+from training.forms import ConfirmForm
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
-from training.services import accounts, password_reset, throttle
+from training.services import accounts, email_change, password_reset, throttle
 from training.services.errors import ServiceError
 from training.views import apply_errors
 
@@ -162,3 +163,26 @@ def reset_password(token: str):
             flash("Your password is changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, person=access.user)
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def confirm_email(token: str):
+    """A link sent to a new address: pressing the button makes it the account's sign-in address.
+
+    Opening the link changes nothing (mail scanners open links); only the POST does.
+    """
+    key = current_app.config["SECRET_KEY"]
+    pending = email_change.find_pending(token, signing_key=key)
+    if pending is None:
+        return render_template("auth/email_link_invalid.html"), 404
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            person = email_change.confirm(token, signing_key=key)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Your sign-in address is now {person.email}.", "success")
+            return redirect(url_for("home.index" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm_email.html", form=form, pending=pending)

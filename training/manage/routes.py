@@ -9,7 +9,13 @@ from training.forms import ConfirmForm
 from training.manage import bp
 from training.manage.forms import ContactForm
 from training.models import JobFunction, ReportingContact
-from training.policy import Ability, get_managed_person_or_404, permission
+from training.policy import (
+    Ability,
+    can_act_on_account,
+    can_issue_sign_in_link,
+    get_managed_person_or_404,
+    permission,
+)
 from training.services import catalogue, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
@@ -56,6 +62,8 @@ def person(user_id: int):
         certificates=issuing.certificates_of(member.id),
         standings=[s for s in progress.standings(member) if s.required or s.status != "not_started"],
         attempts=quiz.all_attempts_of(member),
+        may_act=can_act_on_account(current_user, member),
+        may_invite=can_issue_sign_in_link(current_user, member),
     )
 
 

@@ -103,6 +103,7 @@ def set_password(user: User, new_password: str) -> None:
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     user.end_every_session()
+    expire_links([user.id])  # a reset or invitation link asked for earlier must not undo this password
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -118,6 +119,22 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 # --- single-use links -------------------------------------------------------------------
+
+
+def expire_links(user_ids: list[int]) -> None:
+    """Every unused invitation and password-reset link of these people stops working. The caller commits.
+
+    Called whenever a password is set or an email address changes, so that no link sent earlier (or
+    to the earlier address) can set a password afterwards.
+    """
+    now = utcnow()
+    for part in batches.chunks(user_ids):
+        db.session.execute(
+            sa.update(AccessToken)
+            .where(AccessToken.user_id.in_(part), AccessToken.used_at.is_(None), AccessToken.expires_at > now)
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _hash_secret(secret: str) -> str:

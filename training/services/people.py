@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -10,7 +11,8 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User
-from training.services import requirements
+from training.policy import can_act_on_account, can_change_email_directly
+from training.services import accounts, email_change, mailer, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 
@@ -147,11 +149,35 @@ def create_person(fields: PersonFields) -> User:
     return person
 
 
-def update_person(person: User, fields: PersonFields, *, acting: User | None = None) -> User:
+def _check_may_act(acting: User | None, person: User) -> None:
+    """The policy's rule for acts on accounts, kept here too for callers other than the pages."""
+    if acting is not None and not can_act_on_account(acting, person):
+        raise ServiceError("You cannot change this account: it holds a role you do not hold.")
+
+
+def update_person(
+    person: User,
+    fields: PersonFields,
+    *,
+    acting: User | None = None,
+    email_link: Callable[[User, str], str] | None = None,
+) -> str | None:
+    """Save the fields. A new address for anyone but a pending invitee is not saved: it is sent a link
+    made by ``email_link`` to confirm it (and the old address a notice), and returned; None otherwise."""
+    _check_may_act(acting, person)
     values = _clean(fields, person)
     roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
     if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
+    new_email = str(values["email"])
+    to_confirm = None
+    if new_email != person.email:
+        if can_change_email_directly(person):
+            accounts.expire_links([person.id])  # an invitation sent to the mistaken address
+        elif email_link is None:
+            raise ServiceError({"email": "This address can change only once the new address confirms it."})
+        else:
+            values["email"], to_confirm = person.email, new_email
     previous_org_id = person.organization_id
     before = _snapshot(person)
     for key, value in values.items():
@@ -169,8 +195,11 @@ def update_person(person: User, fields: PersonFields, *, acting: User | None = N
             object_id=person.id,
             details={"changed": changed, "previous_organization_id": previous_org_id},
         )
+    messages = email_change.record_request(person, to_confirm, email_link) if to_confirm and email_link else []
     db.session.commit()
-    return person
+    if messages:
+        mailer.deliver(messages)
+    return to_confirm
 
 
 def _snapshot(person: User) -> dict[str, object]:
@@ -190,6 +219,7 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     """Stop someone signing in. Their records and certificates stay."""
     if acting is not None and acting.id == person.id:
         raise ServiceError("You cannot deactivate your own account.")
+    _check_may_act(acting, person)
     person.active = False
     person.end_every_session()
     requirements.sync_person(person)
@@ -197,7 +227,8 @@ def deactivate(person: User, *, acting: User | None = None) -> None:
     db.session.commit()
 
 
-def reactivate(person: User) -> None:
+def reactivate(person: User, *, acting: User | None = None) -> None:
+    _check_may_act(acting, person)
     person.active = True
     requirements.sync_person(person)
     auditing.note("person.reactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)

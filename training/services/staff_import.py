@@ -27,7 +27,8 @@ from sqlalchemy.orm import selectinload
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
-from training.services import batches, people, requirements
+from training.policy import can_change_email_directly, within_managers_reach
+from training.services import accounts, batches, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -38,7 +39,8 @@ MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
-OUTSIDE_EMAIL = "This email address belongs to someone outside your organization."
+# Said of an address held outside the organization, in words that do not tell that it is held at all.
+UNUSABLE_EMAIL = "This email address cannot be used; ask the person for another or contact the administrator."
 FIX_REJECTED = "Fix the rejected rows and upload again."
 CONCURRENT_CHANGE = (
     "Another change to your staff was saved at the same moment, so nothing from this file was imported. "
@@ -301,7 +303,7 @@ class _Planner:
                 employee_number=number,
                 job_function=code or raw["job_function"],
                 base=raw["base"].upper(),
-                reasons=[f"email: {OUTSIDE_EMAIL}"],
+                reasons=[f"email: {UNUSABLE_EMAIL}"],
             )
         fields = people.PersonFields(
             email=raw["email"],
@@ -334,6 +336,10 @@ class _Planner:
             now, after = getattr(person, key), values[key]
             if now != after:
                 row.changes[key] = (now, None if after is None else str(after))
+        row.reasons = _refusals(person, row.changes)
+        if row.reasons:
+            row.changes = {}
+            return row
         row.action = Action.UPDATE if row.changes else Action.UNCHANGED
         return row
 
@@ -378,6 +384,22 @@ class _Planner:
             self.number_line.setdefault(row.employee_number, row.line)
         if row.user_id is not None:
             self.person_line.setdefault(row.user_id, row.line)
+
+
+def _refusals(person: User, changes: dict[str, tuple[str | None, str | None]]) -> list[str]:
+    """Why an import may not make these changes to this person (none when it may)."""
+    if changes and not within_managers_reach(person):
+        return [
+            f"{person.full_name}'s account holds the roles {person.role_labels}: an import changes learners only. "
+            "Leave this row out, or ask the administrator to make the change."
+        ]
+    if "email" in changes and not can_change_email_directly(person):
+        return [
+            f"email: {person.full_name} has already signed in, so an import cannot change their address "
+            f"(now {person.email}). Keep it in the file; the administrator can change it, and the new "
+            "address must then confirm it."
+        ]
+    return []
 
 
 def _email_key(raw: str) -> str:
@@ -448,6 +470,8 @@ def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]
                 setattr(person, key, after)
             updated.append(person)
     db.session.flush()
+    # A pending invitee's corrected address: the invitation sent to the old one must not work.
+    accounts.expire_links([row.user_id for row in plan.rows if row.user_id is not None and "email" in row.changes])
     return created, updated
 
 

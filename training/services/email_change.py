@@ -1,0 +1,136 @@
+"""Changing the address someone signs in with: confirmed from the new address, announced to the old one.
+
+Until the confirmation link is used, the old address stays the sign-in address (and the one reset
+links go to), so whoever changes a record cannot send the account's access to an address of their
+choosing. The link is signed and expires; it carries the person, the old and the new address and a
+fingerprint of the password, so it stops working once the address or the password has changed: used
+once, it has done its work. Nothing is stored until it is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from training import auditing
+from training.extensions import db
+from training.models import OutboxMessage, User
+from training.services import accounts, mailer
+from training.services.errors import ServiceError
+
+VALID_FOR = timedelta(days=3)
+KIND_CONFIRM = "email_change"
+KIND_NOTICE = "email_change_notice"
+_SALT = "email-change"
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    person: User
+    new_email: str
+
+
+def _serializer(signing_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(signing_key, salt=_SALT)
+
+
+def _password_fingerprint(person: User) -> str:
+    """Changes whenever the password does (and is the same for everyone without one)."""
+    return hashlib.sha256((person.password_hash or "").encode()).hexdigest()[:16]
+
+
+def make_token(person: User, new_email: str, *, signing_key: str) -> str:
+    payload = {"user": person.id, "old": person.email, "new": new_email, "pw": _password_fingerprint(person)}
+    return _serializer(signing_key).dumps(payload)
+
+
+def find_pending(token: str, *, signing_key: str) -> PendingChange | None:
+    """The change a link asks for, or None if it is forged, expired, or no longer matches the account."""
+    try:
+        data = _serializer(signing_key).loads(token, max_age=int(VALID_FOR.total_seconds()))
+    except BadSignature:  # also an expired link
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    person = db.session.get(User, data["user"])
+    if person is None or not person.active:
+        return None
+    if person.email != data.get("old") or _password_fingerprint(person) != data.get("pw"):
+        return None  # the address or the password changed since the link was made
+    new_email = data.get("new")
+    return PendingChange(person, new_email) if isinstance(new_email, str) else None
+
+
+def record_request(
+    person: User, new_email: str, make_link: Callable[[User, str], str], valid_days: int = VALID_FOR.days
+) -> list[OutboxMessage]:
+    """Email a confirmation link to the new address and a notice to the old one; the caller commits,
+    then delivers the returned messages. The person's address does not change here."""
+    link = make_link(person, new_email)
+    confirm = mailer.Mail(
+        to=new_email,
+        subject="Confirm your new Recognize & Report sign-in address",
+        body=(
+            f"Hello {person.full_name},\n\n"
+            f"Your Recognize & Report account (until now {person.email}) is to use this address from now on.\n"
+            f"To confirm, open this link within {valid_days} days and press the button:\n\n{link}\n\n"
+            f"Until you do, you keep signing in with {person.email}. If you did not expect this, ignore this "
+            "email: nothing changes.\n"
+        ),
+        kind=KIND_CONFIRM,
+        recipient_user_id=person.id,
+        organization_id=person.organization_id,
+    )
+    notice = mailer.Mail(
+        to=person.email,
+        subject="Your Recognize & Report sign-in address is being changed",
+        body=(
+            f"Hello {person.full_name},\n\n"
+            f"Someone asked to change the address of your Recognize & Report account to {new_email}.\n"
+            "Nothing changes until that address confirms it: until then you keep signing in with this one.\n\n"
+            "If you did not expect this, tell your manager or the administrator now.\n"
+        ),
+        kind=KIND_NOTICE,
+        recipient_user_id=person.id,
+        organization_id=person.organization_id,
+    )
+    auditing.note(
+        "person.email_change_requested",
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+        details={"email": person.email, "new_email": new_email},
+    )
+    return [mailer.record(confirm), mailer.record(notice)]
+
+
+def confirm(token: str, *, signing_key: str) -> User:
+    """Use a confirmation link: the new address becomes the sign-in address. Raises ServiceError if the
+    link does not work (any more), or the address has been taken meanwhile."""
+    pending = find_pending(token, signing_key=signing_key)
+    if pending is None:
+        raise ServiceError("This link does not work any more.")
+    person, old_email = pending.person, pending.person.email
+    if db.session.scalar(sa.select(User.id).where(User.email == pending.new_email, User.id != person.id)):
+        raise ServiceError("Another account now uses this address, so it cannot be yours too. Ask the administrator.")
+    person.email = pending.new_email
+    accounts.expire_links([person.id])  # links sent to the old address
+    auditing.note(
+        "person.email_changed",
+        actor=person,  # whoever holds the new address speaks for the account here
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+        details={"changed": {"email": [old_email, person.email]}, "confirmed_from_new_address": True},
+    )
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as clash:
+        db.session.rollback()
+        raise ServiceError("Another account now uses this address, so it cannot be yours too.") from clash
+    return person
