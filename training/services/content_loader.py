@@ -107,6 +107,12 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
         report.new_versions.append(spec.slug)
 
 
+def _blueprint_in_course_order(spec: CourseSpec) -> list[list[object]]:
+    """The quiz's draw per module, listed in the order of the course's modules."""
+    drawn = dict(spec.quiz.blueprint)
+    return [[module.slug, drawn[module.slug]] for module in spec.modules if module.slug in drawn]
+
+
 def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
     quiz = spec.quiz
     version = CourseVersion(
@@ -127,6 +133,8 @@ def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
         attempts_per_24h=quiz.attempts_per_24h,
         cooldown_minutes=quiz.cooldown_minutes,
         quiz_sources=quiz.source_titles(),
+        quiz_blueprint=_blueprint_in_course_order(spec) or None,
+        show_answers=quiz.show_answers,
     )
     for position, module in enumerate(spec.modules, start=1):
         version.modules.append(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import Attempt, Course, Question, User, utcnow
-from training.services import certification, grading
+from training.services import certification, drawing, grading
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -85,7 +85,8 @@ def _hold_learner(user_id: int) -> None:
 
 
 def start_attempt(user: User, course: Course) -> Attempt:
-    """Open a new attempt: draw the questions at random and shuffle their options.
+    """Open a new attempt: draw the questions at random (by the bank's blueprint, if it has one) and
+    shuffle their options.
 
     A second start arriving at the same moment (a double click) gets the attempt the first one opened.
     """
@@ -106,8 +107,10 @@ def start_attempt(user: User, course: Course) -> Attempt:
     if already is not None:
         db.session.commit()
         return already
-    bank = list(db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id)))
-    chosen = _random.sample(bank, min(version.questions_per_attempt, len(bank)))
+    bank = list(
+        db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id).order_by(Question.id))
+    )
+    chosen = drawing.draw(bank, version.questions_per_attempt, version.quiz_blueprint, lambda q: q.module_slug, _random)
     drawn = []
     for question in chosen:
         option_ids = [o["id"] for o in question.options]
