@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from training import auditing
+from training.content.lint import BankFigures, lint
 from training.content.spec import CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
@@ -28,6 +29,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    figures: list[BankFigures] = field(default_factory=list)  # the item-writing lint's, per bank (--check)
 
     @property
     def ok(self) -> bool:
@@ -35,11 +37,12 @@ class LoadReport:
 
 
 def check_content(root: Path) -> LoadReport:
-    """Validate only."""
+    """Validate only, then run the item-writing lint over the banks (its problems count like any other)."""
     bundle, problems = read_content(root)
     report = LoadReport(problems=problems)
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
+        report.problems, report.figures = lint(bundle)
     return report
 
 
