@@ -12,6 +12,7 @@ from tests.content_fixture import MODULE, write_content, write_refresher
 from tests.quiz_fixture import bank
 from training.content import read_content
 from training.content.lint import lint
+from training.services import content_loader
 
 QUIZ = "quizzes/test-course.yaml"
 BLUEPRINT = {"m-one": 1, "m-two": 2}
@@ -246,3 +247,26 @@ def test_shipped_banks_pass_the_lint(project_root):
     assert problems == []
     found, _ = lint(bundle)
     assert found == [], "\n".join(map(str, found))
+
+
+# Rule 10: ids are unique across banks (the validator), and a changed question takes a new id.
+def test_a_changed_question_may_not_keep_a_published_id(app, runner, tmp_path):
+    root = write_content(tmp_path, quiz=CLEAN)
+    with app.app_context():
+        assert content_loader.load_content(root).ok
+        assert content_loader.check_content(root).problems == []  # unchanged: keeps its id
+    bank = root / QUIZ
+    bank.write_text(CLEAN.replace("PROMPT-m-one-2 what do you do?", "PROMPT-m-one-2 what do you do first?"))
+    with app.app_context():
+        problems = content_loader.check_content(root).problems
+    assert [(p.path, p.field, p.line) for p in problems] == [(QUIZ, "questions[1].id", line_of(1))]
+    assert "question id 'm-one-2' was published (in test-course) with other text" in problems[0].message
+    # A new id, or a change that is not the question (its explanation), passes.
+    bank.write_text(
+        CLEAN.replace("id: m-one-2\n", "id: m-one-2b\n").replace("PROMPT-m-one-2 what", "PROMPT-m-one-2b what")
+    )
+    with app.app_context():
+        assert content_loader.check_content(root).problems == []
+    bank.write_text(CLEAN.replace("EXPLANATION-m-one-2 observing", "EXPLANATION-m-one-2 noting"))
+    with app.app_context():
+        assert content_loader.check_content(root).problems == []

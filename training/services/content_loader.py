@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from training import auditing
 from training.content.lint import BankFigures, lint
-from training.content.spec import CourseSpec, Problem
+from training.content.spec import ContentBundle, CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
 from training.models import Course, CourseRequirement, CourseVersion, Module, Question, utcnow
-from training.services import markdown, requirements
+from training.services import item_stats, markdown, requirements
 
 
 @dataclass
@@ -43,7 +43,39 @@ def check_content(root: Path) -> LoadReport:
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
         report.problems, report.figures = lint(bundle)
+        report.problems += _reused_ids(bundle)
     return report
+
+
+def _reused_ids(bundle: ContentBundle) -> list[Problem]:
+    """Questions whose id was published (loaded) before with other text, options or key. Item statistics
+    follow a question by id only while it is unchanged, so a changed question must take a new id."""
+    if not sa.inspect(db.engine).has_table(Question.__tablename__):
+        return []  # a database not created yet has published nothing
+    where = {
+        q.id: (course.quiz.path, f"questions[{index}].id", q)
+        for course in bundle.courses
+        for index, q in enumerate(course.quiz.questions)
+    }
+    changed = item_stats.changed_published_ids(
+        (
+            qid,
+            item_stats.content_fingerprint(
+                q.type, q.scenario, q.prompt, [(o.id, o.text) for o in q.options], q.correct
+            ),
+        )
+        for qid, (_, _, q) in where.items()
+    )
+    return [
+        Problem(
+            where[qid][0],
+            where[qid][1],
+            f"question id '{qid}' was published (in {slug}) with other text, options or key; a changed question "
+            "needs a new id that was never used, so that its statistics are not mixed with the old one's.",
+            where[qid][2].line,
+        )
+        for qid, slug in sorted(changed.items())
+    ]
 
 
 def load_content(root: Path) -> LoadReport:

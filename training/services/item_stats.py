@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -32,14 +32,40 @@ def fingerprint(question: Question) -> str:
 
     The explanation, sources and module are left out: correcting them does not change the question.
     """
+    options = [(o["id"], o["text"]) for o in question.options]
+    return content_fingerprint(question.type, question.scenario or "", question.prompt, options, question.correct)
+
+
+def content_fingerprint(
+    kind: str, scenario: str, prompt: str, options: Iterable[tuple[str, str]], correct: Iterable[str]
+) -> str:
+    """The fingerprint of a question from its parts (also used on a question bank file before loading)."""
     content = {
-        "type": question.type,
-        "scenario": question.scenario or "",
-        "prompt": question.prompt,
-        "options": sorted((o["id"], o["text"]) for o in question.options),
-        "correct": sorted(question.correct),
+        "type": kind,
+        "scenario": scenario,
+        "prompt": prompt,
+        "options": sorted(options),
+        "correct": sorted(correct),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def changed_published_ids(questions: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Of the (id, fingerprint) pairs given, those whose id was last loaded with other content:
+    id -> the quiz slug it was published in. A changed question needs a new id (quizzes/README.md)."""
+    wanted = dict(questions)
+    if not wanted:
+        return {}
+    latest: dict[str, tuple[str, Question]] = {}
+    rows = db.session.execute(
+        sa.select(CourseVersion.quiz_slug, Question)
+        .join(CourseVersion, CourseVersion.id == Question.course_version_id)
+        .where(Question.qid.in_(wanted))
+        .order_by(Question.course_version_id)
+    )
+    for quiz_slug, question in rows:
+        latest[question.qid] = (quiz_slug, question)
+    return {qid: quiz_slug for qid, (quiz_slug, question) in latest.items() if fingerprint(question) != wanted[qid]}
 
 
 @dataclass
