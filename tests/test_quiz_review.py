@@ -109,3 +109,10 @@ def test_never_hides_keys_even_after_a_pass(app, tmp_path, client, learner):
     assert page.count("<strong>Right</strong>") == 4
     assert "does not show its correct answers" in page
     _assert_no_keys(page)
+
+
+def test_quiz_page_says_what_the_review_shows(app, tmp_path, client, learner):
+    _load(app, tmp_path)
+    page = text(client.get("/courses/test-course/quiz"))
+    assert "you see which questions you got wrong and which modules to review" in page
+    assert "the correct answers show once you pass" in page
