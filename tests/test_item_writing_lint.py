@@ -164,7 +164,9 @@ def test_true_false_keyed_one_way(tmp_path):
 
 
 # Rule 6: no "all of the above" or the like.
-@pytest.mark.parametrize("text", ["All of the above", "None of the above", "Both of the above", "all the above"])
+@pytest.mark.parametrize(
+    "text", ["All of the above", "None of the above", "Both of the above", "all the above", "None of these"]
+)
 def test_all_of_the_above(tmp_path, text):
     quiz = CLEAN.replace("{id: c, text: WRONG-m-two-2 act six}", f"{{id: c, text: {text}}}")
     found = only(lint_of(tmp_path, quiz))
@@ -173,6 +175,11 @@ def test_all_of_the_above(tmp_path, text):
 
 
 # Rule 7: no near-duplicate stems, within a bank and between a refresher's bank and its course's.
+def test_options_that_only_mention_all_or_answers_are_accepted(tmp_path):
+    quiz = CLEAN.replace("{id: c, text: WRONG-m-two-2 act six}", "{id: c, text: Record all answers given}")
+    assert lint_of(tmp_path, quiz) == []
+
+
 def test_near_duplicate_stems_in_a_bank(tmp_path):
     quiz = CLEAN.replace(
         "scenario: At check-in a recruiter pays for six tickets in cash and keeps every boarding pass.",

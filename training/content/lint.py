@@ -33,7 +33,9 @@ CUE_WORDS = (
 )
 _CUE = re.compile(r"\b(" + "|".join(CUE_WORDS) + r")\b", re.IGNORECASE)
 _ABOVE = re.compile(
-    r"\b(all|none|both|neither|any|each|either) (of )?(the )?(above|below|options|answers|previous)\b", re.IGNORECASE
+    r"\b(all|none|both|neither|any|each|either) (of )?the (above|below|options|answers|previous)\b"
+    r"|\b(all|none) of these\b",
+    re.IGNORECASE,
 )
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")

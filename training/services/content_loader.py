@@ -42,8 +42,8 @@ def check_content(root: Path) -> LoadReport:
     report = LoadReport(problems=problems)
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
-        report.problems, report.figures = lint(bundle)
-        report.problems += _reused_ids(bundle)
+        problems, report.figures = lint(bundle)
+        report.problems = sorted(problems + _reused_ids(bundle), key=lambda p: (p.path, p.line or 0))
     return report
 
 
