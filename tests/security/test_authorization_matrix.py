@@ -92,6 +92,9 @@ URLS: dict[str, str] = {
     "admin.person_deactivate": "/admin/people/{person_id}/deactivate",
     "admin.person_invite": "/admin/people/{person_id}/invitation",
     "admin.person_reactivate": "/admin/people/{person_id}/reactivate",
+    "admin.item_statistics": "/admin/item-statistics",
+    "admin.item_statistics_bank": f"/admin/item-statistics/{COURSE}",
+    "admin.item_statistics_csv": f"/admin/item-statistics/{COURSE}.csv",
 }
 
 # Each row: the statuses for anonymous, learner, colleague, manager, other_manager, auditor,
@@ -160,6 +163,9 @@ EXPECTED: dict[str, str | tuple[str, str]] = {
     "admin.person_deactivate": ("302 403 403 403 403 403 403 200", "302 403 403 403 403 403 403 200"),
     "admin.person_invite": ("405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
     "admin.person_reactivate": ("405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
+    "admin.item_statistics": "302 403 403 403 403 403 403 200",
+    "admin.item_statistics_bank": "302 403 403 403 403 403 403 200",
+    "admin.item_statistics_csv": "302 403 403 403 403 403 403 200",
 }
 # fmt: on
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from training import person_actions
@@ -11,9 +11,9 @@ from training.auth.links import email_change_link
 from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
-from training.models import Organization, OrgKind, Role, User
+from training.models import Organization, OrgKind, Role, User, utcnow
 from training.policy import Ability, can_issue_sign_in_link, permission
-from training.services import directory, organizations, people
+from training.services import directory, exports, item_stats, organizations, people
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
@@ -230,3 +230,44 @@ def person_deactivate(user_id: int):
 def person_reactivate(user_id: int):
     person = _person_or_404(user_id)
     return person_actions.reactivate(person, url_for("admin.person_edit", user_id=person.id))
+
+
+# --- item statistics (for the people who write the question banks) --------------------------
+
+
+@bp.route("/item-statistics")
+@permission(Ability.ADMINISTER)
+def item_statistics():
+    return render_template("admin/item_statistics.html", banks=item_stats.quiz_slugs(), minimum=item_stats.MIN_ATTEMPTS)
+
+
+def _bank_stats_or_404(quiz_slug: str) -> item_stats.BankStats:
+    stats = item_stats.bank_stats(quiz_slug)
+    if stats is None:
+        abort(404)
+    return stats
+
+
+@bp.route("/item-statistics/<quiz_slug>")
+@permission(Ability.ADMINISTER)
+def item_statistics_bank(quiz_slug: str):
+    return render_template(
+        "admin/item_statistics_bank.html",
+        stats=_bank_stats_or_404(quiz_slug),
+        minimum=item_stats.MIN_ATTEMPTS,
+        limits=item_stats,
+    )
+
+
+@bp.route("/item-statistics/<quiz_slug>.csv")
+@permission(Ability.ADMINISTER)
+def item_statistics_csv(quiz_slug: str):
+    stats = _bank_stats_or_404(quiz_slug)
+    return Response(
+        stream_with_context(exports.csv_stream(item_stats.CSV_HEADER, item_stats.csv_rows(stats))),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="item-statistics-{stats.quiz_slug}-{utcnow():%Y-%m-%d}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )

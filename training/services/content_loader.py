@@ -13,11 +13,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from training import auditing
-from training.content.spec import CourseSpec, Problem
+from training.content.lint import BankFigures, lint
+from training.content.spec import ContentBundle, CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
 from training.models import Course, CourseRequirement, CourseVersion, Module, Question, utcnow
-from training.services import markdown, requirements
+from training.services import item_stats, markdown, requirements
 
 
 @dataclass
@@ -28,6 +29,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    figures: list[BankFigures] = field(default_factory=list)  # the item-writing lint's, per bank (--check)
 
     @property
     def ok(self) -> bool:
@@ -35,12 +37,45 @@ class LoadReport:
 
 
 def check_content(root: Path) -> LoadReport:
-    """Validate only."""
+    """Validate only, then run the item-writing lint over the banks (its problems count like any other)."""
     bundle, problems = read_content(root)
     report = LoadReport(problems=problems)
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
+        problems, report.figures = lint(bundle)
+        report.problems = sorted(problems + _reused_ids(bundle), key=lambda p: (p.path, p.line or 0))
     return report
+
+
+def _reused_ids(bundle: ContentBundle) -> list[Problem]:
+    """Questions whose id was published (loaded) before with other text, options or key. Item statistics
+    follow a question by id only while it is unchanged, so a changed question must take a new id."""
+    if not sa.inspect(db.engine).has_table(Question.__tablename__):
+        return []  # a database not created yet has published nothing
+    where = {
+        q.id: (course.quiz.path, f"questions[{index}].id", q)
+        for course in bundle.courses
+        for index, q in enumerate(course.quiz.questions)
+    }
+    changed = item_stats.changed_published_ids(
+        (
+            qid,
+            item_stats.content_fingerprint(
+                q.type, q.scenario, q.prompt, [(o.id, o.text) for o in q.options], q.correct
+            ),
+        )
+        for qid, (_, _, q) in where.items()
+    )
+    return [
+        Problem(
+            where[qid][0],
+            where[qid][1],
+            f"question id '{qid}' was published (in {slug}) with other text, options or key; a changed question "
+            "needs a new id that was never used, so that its statistics are not mixed with the old one's.",
+            where[qid][2].line,
+        )
+        for qid, slug in sorted(changed.items())
+    ]
 
 
 def load_content(root: Path) -> LoadReport:
@@ -107,6 +142,12 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
         report.new_versions.append(spec.slug)
 
 
+def _blueprint_in_course_order(spec: CourseSpec) -> list[list[object]]:
+    """The quiz's draw per module, listed in the order of the course's modules."""
+    drawn = dict(spec.quiz.blueprint)
+    return [[module.slug, drawn[module.slug]] for module in spec.modules if module.slug in drawn]
+
+
 def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
     quiz = spec.quiz
     version = CourseVersion(
@@ -127,6 +168,8 @@ def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
         attempts_per_24h=quiz.attempts_per_24h,
         cooldown_minutes=quiz.cooldown_minutes,
         quiz_sources=quiz.source_titles(),
+        quiz_blueprint=_blueprint_in_course_order(spec) or None,
+        show_answers=quiz.show_answers,
     )
     for position, module in enumerate(spec.modules, start=1):
         version.modules.append(
