@@ -147,6 +147,7 @@ def load_content(check: bool) -> None:
     """Validate and load the courses in modules/ and the question banks in quizzes/.
 
     Every problem is listed with its file, line and field; any problem means nothing is loaded.
+    --check also runs the item-writing lint over the banks and prints its figures per bank.
     Loading the same files again changes nothing; a changed course becomes a new version.
     """
     from flask import current_app
@@ -155,6 +156,10 @@ def load_content(check: bool) -> None:
 
     root = Path(current_app.config["CONTENT_DIR"])
     report = content_loader.check_content(root) if check else content_loader.load_content(root)
+    if report.figures:
+        click.echo("item-writing figures per bank:")
+        for figures in report.figures:
+            click.echo(f"  {figures.line()}")
     if report.problems:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)

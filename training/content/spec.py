@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The job functions a course can be required for; the app's people records use the same codes.
 JOB_FUNCTIONS: tuple[str, ...] = (
@@ -17,6 +17,10 @@ JOB_FUNCTIONS: tuple[str, ...] = (
 )
 
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false")
+
+# When a learner sees the keyed answers and explanations of a graded attempt (the bank's `show_answers`).
+SHOW_ANSWERS: tuple[str, ...] = ("after_pass", "after_each_attempt", "never")
+DEFAULT_SHOW_ANSWERS = "after_pass"
 
 SPEC_VERSION = 1
 
@@ -46,6 +50,7 @@ class Option:
     id: str
     text: str
     feedback: str = ""  # only module check questions have feedback
+    line: int | None = field(default=None, compare=False)  # in the file, for the item-writing lint
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class CheckQuestion:
     prompt: str
     options: tuple[Option, ...]
     correct: str
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class QuestionSpec:
     correct: tuple[str, ...]
     explanation: str
     sources: tuple[str, ...]  # keys into QuizSpec.sources
+    line: int | None = field(default=None, compare=False)  # the line of its id, for the item-writing lint
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ class QuizSpec:
     sources: tuple[Source, ...]
     questions: tuple[QuestionSpec, ...]
     path: str
+    # (module slug, questions drawn from it per attempt) in the file's order; () draws from the whole bank.
+    blueprint: tuple[tuple[str, int], ...] = ()
+    show_answers: str = DEFAULT_SHOW_ANSWERS  # one of SHOW_ANSWERS
 
     def source_titles(self) -> dict[str, str]:
         """The sources as key -> full title."""

@@ -16,8 +16,10 @@ from pathlib import Path
 from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path
 from training.content.parsing import LineMap, ParseError, load_yaml, split_front_matter
 from training.content.spec import (
+    DEFAULT_SHOW_ANSWERS,
     JOB_FUNCTIONS,
     QUESTION_TYPES,
+    SHOW_ANSWERS,
     SPEC_VERSION,
     CheckQuestion,
     ContentBundle,
@@ -61,6 +63,8 @@ QUIZ_KEYS = (
     "cooldown_minutes",
     "sources",
     "questions",
+    "blueprint",
+    "show_answers",
 )
 QUESTION_KEYS = ("id", "type", "module", "scenario", "prompt", "options", "correct", "explanation", "sources")
 
@@ -75,6 +79,9 @@ QUIZ_OPTION_REFUSED = {
     key: f"options of quiz questions have only 'id' and 'text'; '{key}' is refused because {_LEAK}"
     for key in ("feedback", "hint", "correct", "is_correct", "explanation")
 }
+
+# The line a course's reporting module carries where the organization's reporting contacts are shown.
+REPORTING_MARKER = "[[reporting-contacts]]"
 
 _OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 _SOURCE_KEY = re.compile(r"^\S{1,32}$")
@@ -142,6 +149,8 @@ class _Quiz:
     spec: QuizSpec
     ids: list[tuple[str, str, int]]  # (question id, field, line)
     module_refs: list[tuple[str, str, int]]  # (module, field, line)
+    blueprint_lines: dict[str, int] = field(default_factory=dict)  # module -> line of its draw count
+    blueprint_line: int | None = None
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -348,7 +357,7 @@ def _read_check(r: Reader) -> CheckQuestion:
     prompt = c.text("prompt")
     options = _read_options(c, for_quiz=False)
     correct = _correct_ids(c, options, exactly_one=True, what="a check question")
-    return CheckQuestion(prompt, options or (), correct[0] if len(correct) == 1 else "")
+    return CheckQuestion(prompt, options or (), correct[0] if len(correct) == 1 else "", c.line("prompt"))
 
 
 # --- options and answers (module checks and quiz questions) -----------------------------------------
@@ -365,7 +374,7 @@ def _read_options(r: Reader, for_quiz: bool) -> tuple[Option, ...] | None:
     known = ("id", "text") if for_quiz else ("id", "text", "feedback")
     options: list[Option] = []
     seen: dict[str, int] = {}
-    for path, item, _ in items:
+    for path, item, line in items:
         o = Reader(r.report, item, path, known, QUIZ_OPTION_REFUSED if for_quiz else None)
         option_id = o.text("id")
         if option_id and not _OPTION_ID.match(option_id):
@@ -379,7 +388,7 @@ def _read_options(r: Reader, for_quiz: bool) -> tuple[Option, ...] | None:
         elif option_id:
             seen[option_id] = o.line("id")
         feedback = "" if for_quiz else o.text("feedback")
-        options.append(Option(option_id, o.text("text"), feedback))
+        options.append(Option(option_id, o.text("text"), feedback, line))
     return tuple(options)
 
 
@@ -475,10 +484,67 @@ def _read_quiz(report: Report, data: LineMap, stem: str) -> _Quiz:
             "questions_per_attempt",
             f"draws {per_attempt} questions per attempt but the bank has only {bank}; add questions or draw fewer.",
         )
+    blueprint, blueprint_lines = _read_blueprint(r, per_attempt, questions)
+    show_answers = DEFAULT_SHOW_ANSWERS
+    if r.present("show_answers", required=False):
+        show_answers = r.text("show_answers")
+        if show_answers and show_answers not in SHOW_ANSWERS:
+            r.problem(
+                "show_answers",
+                f"unknown value '{show_answers}'.{did_you_mean(show_answers, SHOW_ANSWERS)} "
+                f"Use one of: {', '.join(SHOW_ANSWERS)} (the default is {DEFAULT_SHOW_ANSWERS}).",
+            )
     spec = QuizSpec(
-        slug, title, pass_mark, per_attempt, time_limit, attempts, cooldown, sources, tuple(questions), report.path
+        slug,
+        title,
+        pass_mark,
+        per_attempt,
+        time_limit,
+        attempts,
+        cooldown,
+        sources,
+        tuple(questions),
+        report.path,
+        blueprint,
+        show_answers,
     )
-    return _Quiz(spec, ids, module_refs)
+    return _Quiz(spec, ids, module_refs, blueprint_lines, r.line("blueprint") if blueprint_lines else None)
+
+
+def _read_blueprint(
+    r: Reader, per_attempt: int, questions: list[QuestionSpec]
+) -> tuple[tuple[tuple[str, int], ...], dict[str, int]]:
+    """The optional draw per module: each count at least 1, summing to questions_per_attempt, and the bank
+    holding at least twice each count, so that attempts vary. The modules are checked against the course later."""
+    data = r.mapping("blueprint", required=False)
+    if data is None:
+        return (), {}
+    b = Reader(r.report, data, "blueprint", [k for k in data if isinstance(k, str)])
+    entries: list[tuple[str, int]] = []
+    lines: dict[str, int] = {}
+    for module in (k for k in data if isinstance(k, str)):
+        if not SLUG.match(module):
+            b.problem(module, f"module name '{module}' is not a valid slug: {SLUG_RULE}.")
+            continue
+        lines[module] = b.line(module)
+        count = b.integer(module, 1)
+        if not count:
+            continue
+        entries.append((module, count))
+        held = sum(1 for q in questions if q.module == module)
+        if held < 2 * count:
+            b.problem(
+                module,
+                f"draws {count} question(s) from '{module}' per attempt but the bank holds {held} on it; "
+                f"hold at least {2 * count} (twice the draw) so that attempts vary, or draw fewer.",
+            )
+    total = sum(count for _, count in entries)
+    if entries and len(entries) == len(data) and per_attempt and total != per_attempt:
+        r.problem(
+            "blueprint",
+            f"the counts add up to {total} but questions_per_attempt is {per_attempt}; make them equal.",
+        )
+    return tuple(entries), lines
 
 
 def _quiz_sources(r: Reader) -> tuple[Source, ...]:
@@ -548,7 +614,9 @@ def _read_question(
         options = parsed or ()
         what = "a single-choice question" if kind == "single" else "a multiple-choice question"
         correct = _correct_ids(q, parsed, exactly_one=kind == "single", what=what)
-    spec = QuestionSpec(question_id, kind, module, scenario, prompt, options, correct, explanation, tuple(cited))
+    spec = QuestionSpec(
+        question_id, kind, module, scenario, prompt, options, correct, explanation, tuple(cited), q.line("id")
+    )
     return spec, q
 
 
@@ -580,6 +648,7 @@ def _cross_check(courses: list[_Course], quizzes: dict[str, _Quiz | None], probl
             )
         for head in used.get(name, []):
             modules = [module for _, module, _ in head.modules]
+            _check_blueprint(quiz, head, courses, problems)
             for module, field_path, line in quiz.module_refs:
                 if module not in modules:
                     message = (
@@ -597,6 +666,39 @@ def _cross_check(courses: list[_Course], quizzes: dict[str, _Quiz | None], probl
                 "ids must be unique across all quizzes."
             )
             problems.append(Problem(quiz.spec.path, field_path, message, line))
+
+
+def _check_blueprint(quiz: _Quiz, head: _CourseHead, courses: list[_Course], problems: list[Problem]) -> None:
+    """A blueprint lists every module of each course using the quiz, and no other; the reporting module
+    (the one showing the organization's reporting contacts) draws at least two questions."""
+    if not quiz.blueprint_lines:
+        return
+    path, course = quiz.spec.path, head.slug or quiz.spec.slug
+    modules = [module for _, module, _ in head.modules]
+    drawn = dict(quiz.spec.blueprint)
+    for module, line in quiz.blueprint_lines.items():
+        if module not in modules:
+            message = (
+                f"'{module}' is not a module of course '{course}', which uses this quiz."
+                f"{did_you_mean(module, modules)} Its modules are: {', '.join(modules) or 'none'}."
+            )
+            problems.append(Problem(path, f"blueprint.{module}", message, line))
+    missing = [module for module in modules if module not in quiz.blueprint_lines]
+    if missing:
+        message = (
+            f"every module of course '{course}' needs a draw count so that each attempt covers it; "
+            f"add: {', '.join(missing)}."
+        )
+        problems.append(Problem(path, "blueprint", message, quiz.blueprint_line))
+    folder = next((c for c in courses if c.head is head), None)
+    for module in modules:
+        spec = folder.modules.get(module) if folder else None
+        if spec is not None and REPORTING_MARKER in spec.body and 0 < drawn.get(module, 0) < 2:
+            message = (
+                f"'{module}' is the course's reporting module (it shows the reporting contacts); "
+                "draw at least 2 questions from it."
+            )
+            problems.append(Problem(path, f"blueprint.{module}", message, quiz.blueprint_lines[module]))
 
 
 def _check_course_references(

@@ -176,10 +176,26 @@ def attempt(attempt_id: int):
         if certificate is None:
             target = issuing.certificate_target(item)
             reason = target if isinstance(target, str) else ""
+    current = item.course.current_version
+    reviewed = quiz.review_of(item)
     return render_template(
         "learn/result.html",
         attempt=item,
-        questions=quiz.questions_of(item),
+        reviewed=reviewed,
+        show_answers=quiz.answers_shown(item),
+        to_review=_modules_to_review(reviewed),
+        linkable={m.slug for m in current.modules} if current is not None and not item.course.is_retired else set(),
         certificate=certificate,
         no_certificate_reason=reason,
     )
+
+
+def _modules_to_review(reviewed: list[quiz.Reviewed]) -> list[tuple[Module, int]]:
+    """The modules of the questions answered wrong, in course order, each with how many were wrong."""
+    wrong: dict[str, int] = {}
+    for item in reviewed:
+        if not item.right and item.module is not None:
+            wrong[item.module.slug] = wrong.get(item.module.slug, 0) + 1
+    modules = {item.module.slug: item.module for item in reviewed if item.module is not None}
+    ordered = sorted((modules[slug] for slug in wrong), key=lambda m: m.position)
+    return [(module, wrong[module.slug]) for module in ordered]

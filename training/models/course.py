@@ -57,6 +57,10 @@ class CourseVersion(db.Model):
     attempts_per_24h: Mapped[int]
     cooldown_minutes: Mapped[int]
     quiz_sources: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    # [[module slug, questions drawn from it per attempt], …] in course order; None draws from the whole bank.
+    quiz_blueprint: Mapped[list[list[Any]] | None] = mapped_column(sa.JSON)
+    # When keyed answers and explanations are shown: after_pass | after_each_attempt | never.
+    show_answers: Mapped[str] = mapped_column(sa.String(20), default="after_pass", server_default="after_pass")
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     modules: Mapped[list[Module]] = relationship(

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from training import auditing
+from training.content.lint import BankFigures, lint
 from training.content.spec import CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
@@ -28,6 +29,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    figures: list[BankFigures] = field(default_factory=list)  # the item-writing lint's, per bank (--check)
 
     @property
     def ok(self) -> bool:
@@ -35,11 +37,12 @@ class LoadReport:
 
 
 def check_content(root: Path) -> LoadReport:
-    """Validate only."""
+    """Validate only, then run the item-writing lint over the banks (its problems count like any other)."""
     bundle, problems = read_content(root)
     report = LoadReport(problems=problems)
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
+        report.problems, report.figures = lint(bundle)
     return report
 
 
@@ -107,6 +110,12 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
         report.new_versions.append(spec.slug)
 
 
+def _blueprint_in_course_order(spec: CourseSpec) -> list[list[object]]:
+    """The quiz's draw per module, listed in the order of the course's modules."""
+    drawn = dict(spec.quiz.blueprint)
+    return [[module.slug, drawn[module.slug]] for module in spec.modules if module.slug in drawn]
+
+
 def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
     quiz = spec.quiz
     version = CourseVersion(
@@ -127,6 +136,8 @@ def _new_version(course: Course, spec: CourseSpec) -> CourseVersion:
         attempts_per_24h=quiz.attempts_per_24h,
         cooldown_minutes=quiz.cooldown_minutes,
         quiz_sources=quiz.source_titles(),
+        quiz_blueprint=_blueprint_in_course_order(spec) or None,
+        show_answers=quiz.show_answers,
     )
     for position, module in enumerate(spec.modules, start=1):
         version.modules.append(

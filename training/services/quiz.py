@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from training import auditing
 from training.extensions import db
-from training.models import Attempt, Course, Question, User, utcnow
-from training.services import certification, grading
+from training.models import Attempt, Course, Module, Question, User, utcnow
+from training.services import certification, drawing, grading
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -85,7 +85,8 @@ def _hold_learner(user_id: int) -> None:
 
 
 def start_attempt(user: User, course: Course) -> Attempt:
-    """Open a new attempt: draw the questions at random and shuffle their options.
+    """Open a new attempt: draw the questions at random (by the bank's blueprint, if it has one) and
+    shuffle their options.
 
     A second start arriving at the same moment (a double click) gets the attempt the first one opened.
     """
@@ -106,8 +107,10 @@ def start_attempt(user: User, course: Course) -> Attempt:
     if already is not None:
         db.session.commit()
         return already
-    bank = list(db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id)))
-    chosen = _random.sample(bank, min(version.questions_per_attempt, len(bank)))
+    bank = list(
+        db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id).order_by(Question.id))
+    )
+    chosen = drawing.draw(bank, version.questions_per_attempt, version.quiz_blueprint, lambda q: q.module_slug, _random)
     drawn = []
     for question in chosen:
         option_ids = [o["id"] for o in question.options]
@@ -143,6 +146,43 @@ def questions_of(attempt: Attempt) -> list[tuple[Question, list[dict[str, str]]]
         question = by_qid[entry["qid"]]
         options = {o["id"]: o for o in question.options}
         result.append((question, [options[oid] for oid in entry["options"]]))
+    return result
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One question of a graded attempt, as its result page shows it."""
+
+    question: Question
+    options: list[dict[str, str]]  # in the order shown
+    given: list[str]
+    right: bool
+    module: Module | None  # the module of the attempt's course version that the question tests
+
+
+def answers_shown(attempt: Attempt) -> bool:
+    """Whether the result page may show the keyed answers and explanations (the bank's ``show_answers``).
+
+    after_pass (the default): only on a passed attempt, so failed attempts cannot be used to collect the
+    keys; after_each_attempt: on every graded attempt; never: on none.
+    """
+    mode = attempt.course_version.show_answers
+    if attempt.is_open:
+        return False
+    if mode == "after_each_attempt":
+        return True
+    return mode == "after_pass" and bool(attempt.passed)
+
+
+def review_of(attempt: Attempt) -> list[Reviewed]:
+    """The attempt's questions in the order drawn, each marked right or wrong, with the module it tests."""
+    given_all = attempt.answers or {}
+    modules = {module.slug: module for module in attempt.course_version.modules}
+    result = []
+    for question, options in questions_of(attempt):
+        given = given_all.get(question.qid, [])
+        right = grading.is_correct(question.type, question.correct, given)
+        result.append(Reviewed(question, options, given, right, modules.get(question.module_slug)))
     return result
 
 
