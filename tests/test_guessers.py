@@ -53,3 +53,17 @@ def test_the_table_and_the_command(tmp_path, capsys):
     row = next(line for line in out.splitlines() if line.startswith("test-course "))
     cells = [cell.strip() for cell in row.split("|")]
     assert cells[1:3] == ["100.00%", "0.00%"]  # longest, shortest
+
+
+def test_no_cue_strategy_passes_a_shipped_bank_in_more_than_two_percent_of_attempts(project_root):
+    """The shipped banks measure knowledge: answering on surface cues alone almost never passes."""
+    results = guessers.run(guessers.banks_of(project_root), attempts=5_000, seed=1)
+    assert {r.bank for r in results} == {
+        "recognize-and-report",
+        "cabin-crew",
+        "check-in-and-gate",
+        "ground-and-security",
+        "refresher",
+    }
+    too_easy = {(r.bank, r.strategy): f"{r.rate:.2%}" for r in results if r.rate > 0.02}
+    assert not too_easy, f"passed on cues alone: {too_easy}"
