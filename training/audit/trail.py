@@ -15,7 +15,7 @@ from training.extensions import db
 from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role, utcnow
 from training.policy import Ability, audited_org_ids, permission
-from training.services import exports
+from training.services import csv_safe
 from training.views import page_number
 
 
@@ -110,8 +110,8 @@ def trail_csv():
     select, _args = _filters()
     names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
     return Response(
-        stream_with_context(exports.csv_stream(TRAIL_HEADER, _rows(select, names))),
-        mimetype="text/csv; charset=utf-8",
+        stream_with_context(csv_safe.csv_stream(TRAIL_HEADER, _rows(select, names))),
+        content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="audit-trail-{utcnow():%Y-%m-%d}.csv"',
             "Cache-Control": "private, no-store",

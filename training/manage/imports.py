@@ -84,7 +84,7 @@ def staff_import_upload():
 def staff_import_template():
     return Response(
         staff_import.template_csv(),
-        mimetype="text/csv",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="staff-import-template.csv"'},
     )
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
-from training.services import batches, people, requirements
+from training.services import batches, csv_safe, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -130,11 +130,7 @@ class ImportResult:
 
 def template_csv() -> bytes:
     """The header and one example row, UTF-8 with a byte-order mark so Excel reads it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return csv_safe.csv_bytes(TEMPLATE_COLUMNS, [TEMPLATE_EXAMPLE])
 
 
 def fingerprint(data: bytes) -> str:
