@@ -44,6 +44,8 @@ def _upload_page(form: ImportForm):
         job_functions=list(JobFunction),
         max_rows=staff_import.MAX_IMPORT_ROWS,
         max_size=staff_import.size_text(staff_import.MAX_IMPORT_BYTES),
+        max_columns=staff_import.MAX_IMPORT_COLUMNS,
+        max_line=staff_import.MAX_LINE_CHARACTERS,
     )
 
 

@@ -1,0 +1,81 @@
+"""Uploads are bounded before they are parsed: a staff file's lines and columns, a logo's pixels and
+stored size. A hostile file is refused quickly with a reason, never a 500 or a stalled worker."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from tests.conftest import csrf_token, login, text
+from training.models import Role
+from training.services import staff_import
+
+IMPORT = "/manage/staff/import"
+HEADER = ",".join(staff_import.TEMPLATE_COLUMNS)
+
+
+@pytest.fixture
+def manager_client(app, make_org, make_user):
+    client = app.test_client()
+    login(client, make_user(make_org("Limit Air"), Role.MANAGER).email)
+    return client
+
+
+def _upload(client, url: str, field: str, data: bytes, filename: str):
+    fields = {"csrf_token": csrf_token(client, url), field: FileStorage(io.BytesIO(data), filename)}
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def _import(client, data: bytes):
+    started = time.perf_counter()
+    response = _upload(client, IMPORT, "file", data, "staff.csv")
+    return response, time.perf_counter() - started
+
+
+# --- the staff import -------------------------------------------------------------------------
+
+
+def test_forty_thousand_columns_are_refused_at_once(manager_client):
+    """The penetration test's file: 40,000 header columns (270 KB) held a worker for 71 s."""
+    header = ",".join(f"c{n}" for n in range(40_000)).encode()
+    response, seconds = _import(manager_client, header + b"\r\na@example.test,A,,gate,\r\n")
+    assert response.status_code < 500
+    assert seconds < 2, f"took {seconds:.1f} s"
+    assert "Line 1 is 268,889 characters long; a line may have at most 10,000." in text(response)
+
+
+def test_a_header_with_more_columns_than_allowed_is_refused(manager_client):
+    header = HEADER + "," + ",".join(["x"] * 4_000)  # under 10,000 characters: the column cap answers
+    assert len(header) < staff_import.MAX_LINE_CHARACTERS
+    response, seconds = _import(manager_client, f"{header}\r\na@example.test,A,,gate,\r\n".encode())
+    assert seconds < 2, f"took {seconds:.1f} s"
+    assert "Line 1 has 4,005 columns; a staff file has at most 50" in text(response)
+
+
+def test_a_long_line_further_down_is_refused_with_its_number(manager_client):
+    data = f"{HEADER}\r\na@example.test,A,,gate,\r\nb@example.test,{'B' * 10_001},,gate,\r\n".encode()
+    page = text(_import(manager_client, data)[0])
+    assert "Line 3 is 10,023 characters long" in page
+
+
+def test_a_header_beyond_the_csv_field_limit_is_refused_not_a_500(manager_client):
+    """An unclosed quote made the header one field longer than the CSV reader's limit: csv.Error, a 500."""
+    response, _ = _import(manager_client, b'"' + b"a" * 200_000 + b"\r\n")
+    assert response.status_code < 500
+    assert "Line 1 is 200,001 characters long" in text(response)
+
+
+def test_duplicate_columns_are_still_named(manager_client):
+    page = text(_import(manager_client, f"{HEADER},email,base\r\na@example.test,A,,gate,\r\n".encode())[0])
+    assert "these columns appear twice: base, email" in page
+
+
+def test_the_upload_page_states_the_limits(manager_client):
+    page = text(manager_client.get(IMPORT))
+    assert "50 columns" in page
+    assert "10,000 characters per line" in page
