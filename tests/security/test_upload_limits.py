@@ -4,17 +4,20 @@ stored size. A hostile file is refused quickly with a reason, never a 500 or a s
 from __future__ import annotations
 
 import io
+import random
 import time
 
 import pytest
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import csrf_token, login, text
 from training.models import Role
-from training.services import staff_import
+from training.services import org_settings, staff_import
 
 IMPORT = "/manage/staff/import"
+SETTINGS = "/manage/settings"
 HEADER = ",".join(staff_import.TEMPLATE_COLUMNS)
 
 
@@ -25,8 +28,8 @@ def manager_client(app, make_org, make_user):
     return client
 
 
-def _upload(client, url: str, field: str, data: bytes, filename: str):
-    fields = {"csrf_token": csrf_token(client, url), field: FileStorage(io.BytesIO(data), filename)}
+def _upload(client, url: str, field: str, data: bytes, filename: str, form_url: str | None = None):
+    fields = {"csrf_token": csrf_token(client, form_url or url), field: FileStorage(io.BytesIO(data), filename)}
     boundary, body = encode_multipart(fields)
     return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
@@ -79,3 +82,47 @@ def test_the_upload_page_states_the_limits(manager_client):
     page = text(manager_client.get(IMPORT))
     assert "50 columns" in page
     assert "10,000 characters per line" in page
+
+
+# --- the logo ---------------------------------------------------------------------------------
+
+
+def _noisy_jpeg(width: int = 2000, height: int = 2000) -> bytes:
+    """Random colour blocks, blurred: a small JPEG (about 185 KB) whose pixels barely compress as PNG."""
+    rnd = random.Random(7)
+    cells = (width // 20, height // 20)
+    noise = Image.frombytes("RGB", cells, bytes(rnd.randrange(256) for _ in range(cells[0] * cells[1] * 3)))
+    out = io.BytesIO()
+    noise.resize((width, height), Image.Resampling.BILINEAR).save(out, format="JPEG", quality=20)
+    return out.getvalue()
+
+
+def test_a_large_logo_is_scaled_down_to_what_a_certificate_prints(manager_client):
+    """A 185 KB noisy 2000 x 2000 JPEG was kept as a 3.7 MB PNG and made 3.3 MB certificates."""
+    data = _noisy_jpeg()
+    assert len(data) <= org_settings.MAX_LOGO_BYTES
+    response = _upload(manager_client, "/manage/settings/logo", "logo", data, "noisy.jpg", SETTINGS)
+    assert response.status_code == 302
+    png = manager_client.get("/manage/settings/logo.png").data
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        assert image.size == (240, 240)  # fits 960 x 240, proportions kept
+    assert len(png) <= org_settings.MAX_STORED_LOGO_BYTES
+
+
+def test_a_wide_logo_keeps_its_proportions(manager_client):
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 400), (20, 89, 199)).save(out, format="PNG")
+    response = _upload(manager_client, "/manage/settings/logo", "logo", out.getvalue(), "wide.png", SETTINGS)
+    assert response.status_code == 302
+    with Image.open(io.BytesIO(manager_client.get("/manage/settings/logo.png").data)) as image:
+        assert image.size == (960, 192)
+
+
+def test_a_logo_still_too_large_after_scaling_is_refused_and_nothing_is_kept(manager_client, monkeypatch):
+    monkeypatch.setattr(org_settings, "MAX_STORED_LOGO_BYTES", 20 * 1024)
+    response = _upload(manager_client, "/manage/settings/logo", "logo", _noisy_jpeg(), "noisy.jpg", SETTINGS)
+    assert response.status_code == 400
+    assert "still takes" in text(response)
+    assert "at most 20 KB is kept" in text(response)
+    assert manager_client.get("/manage/settings/logo.png").status_code == 404
