@@ -134,7 +134,7 @@ def _path(template: str, objects: OrgObjects, replaced: dict[str, str] | None = 
     return template.format(**values).split("?")[0]
 
 
-def _viewer(endpoint: str) -> str | None:
+def viewer(endpoint: str) -> str | None:
     """A kind of user the route answers 200 (own objects), per the authorization matrix; None if nobody."""
     row = EXPECTED[endpoint]
     statuses = (row[0] if isinstance(row, tuple) else row).split()
@@ -172,7 +172,7 @@ def _post(client, role: str, form: Form, values: dict[str, str]) -> None:
 def _every_value_everywhere(world, clients, forms) -> None:
     """Each extreme value in every query parameter of every route, every object id, every form field."""
     for endpoint, template in URLS.items():
-        role = _viewer(endpoint)
+        role = viewer(endpoint)
         if role is None:
             continue
         path = _path(template, world.own)

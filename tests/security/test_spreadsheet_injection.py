@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -17,6 +18,9 @@ import pytest
 from tests.conftest import login
 from tests.content_fixture import write_content
 from tests.factories import add_certificates
+from tests.security import world as world_module
+from tests.security.test_authorization_matrix import URLS
+from tests.security.test_extreme_sweep import viewer
 from training import auditing
 from training.extensions import db
 from training.models import OrgKind, Role, User
@@ -153,3 +157,16 @@ def test_excel_exports_hold_text_never_formulas(app, world, url):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells), "a cell is a formula"
     _assert_neutralised([[cell.value for cell in cells if isinstance(cell.value, str)]], at_least=2)
+
+
+def test_every_csv_route_is_quoted_and_sends_one_charset(app, tmp_path, make_org, make_user):
+    """Every .csv route of the URL map (the authorization matrix lists them all), as a user it answers
+    200 to: a CSV not written by csv_safe (fields not all quoted) or a doubled charset fails here."""
+    world = world_module.build(app, tmp_path, make_org, make_user)
+    csv_routes = {endpoint: url for endpoint, url in URLS.items() if re.search(r"\.csv($|\?)", url)}
+    assert len(csv_routes) >= 5
+    for endpoint, template in csv_routes.items():
+        role = viewer(endpoint)
+        assert role is not None, endpoint
+        client = _signed_in(app, world.users[role])
+        _csv_download(client, template.format(**vars(world.own)))
