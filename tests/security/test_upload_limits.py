@@ -8,13 +8,17 @@ import random
 import time
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import csrf_token, login, text
-from training.models import Role
-from training.services import org_settings, staff_import
+from tests.content_fixture import write_content
+from tests.factories import pass_course
+from training.extensions import db
+from training.models import Certificate, Role
+from training.services import content_loader, org_settings, staff_import
 
 IMPORT = "/manage/staff/import"
 SETTINGS = "/manage/settings"
@@ -126,3 +130,18 @@ def test_a_logo_still_too_large_after_scaling_is_refused_and_nothing_is_kept(man
     assert "still takes" in text(response)
     assert "at most 20 KB is kept" in text(response)
     assert manager_client.get("/manage/settings/logo.png").status_code == 404
+
+
+def test_a_certificate_with_a_noisy_logo_stays_small(app, tmp_path, make_org, make_user):
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
+    org = make_org("Logo Air")
+    manager = app.test_client()
+    login(manager, make_user(org, Role.MANAGER).email)
+    assert _upload(manager, "/manage/settings/logo", "logo", _noisy_jpeg(), "noisy.jpg", SETTINGS).status_code == 302
+    learner = app.test_client()
+    login(learner, make_user(org, job_function="cabin_crew").email)
+    attempt_id = pass_course(learner)
+    with app.app_context():
+        pdf = db.session.scalar(sa.select(Certificate.pdf).where(Certificate.attempt_id == attempt_id))
+    assert len(pdf) < 600 * 1024, f"{len(pdf):,} bytes"
