@@ -385,6 +385,7 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         memory["compliance CSV export"] = bench.peak_memory(
             lambda: _get(manager_client, "/manage/export/compliance.csv")(0)
         )
+        _time_hostile_imports(bench, manager_client)
         _time_import(bench, manager_client, IMPORT_ROWS)  # last: it adds people
         return {
             "size": size,
@@ -396,6 +397,40 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         }
     finally:
         bench.close()
+
+
+def hostile_import_files() -> dict[str, bytes]:
+    """The worst staff files the import's limits let through to the parser, and the file that once held a
+    worker for 71 s (40,000 header columns), which the line limit now refuses before parsing."""
+    from training.services import staff_import
+
+    header = ",".join(staff_import.TEMPLATE_COLUMNS)
+    budget = staff_import.MAX_IMPORT_BYTES - len(header) - 2
+    widest_line = "x" + "," * (staff_import.MAX_LINE_CHARACTERS - 2)  # 9,999 cells, each row rejected
+    widest_header = header + "," * (staff_import.MAX_IMPORT_COLUMNS - len(staff_import.TEMPLATE_COLUMNS))
+    return {
+        "import: 40,000 columns (refused)": ",".join(f"c{n}" for n in range(40_000)).encode() + b"\r\n",
+        "import: 1 MiB of 10,000-cell lines": (
+            header + "\r\n" + "\r\n".join([widest_line] * (budget // (len(widest_line) + 2)))
+        ).encode(),
+        "import: 50 columns, 5,000 rows": (
+            widest_header + "\r\n" + "\r\n".join(f"p{n}@example.test,P {n},,gate,NBO" + "," * 45 for n in range(5_000))
+        ).encode(),
+    }
+
+
+def _time_hostile_imports(bench: Bench, client) -> None:
+    """Previews of the worst files the import's limits allow: each must be refused or rejected quickly."""
+    import io
+
+    for name, data in hostile_import_files().items():
+
+        def preview(_: int, data: bytes = data) -> None:
+            upload = {"file": (io.BytesIO(data), "staff.csv")}
+            response = client.post("/manage/staff/import", data=upload, content_type="multipart/form-data")
+            assert response.status_code < 500, response.status_code
+
+        bench.time(name, preview, runs=3).extra = {"bytes": len(data)}
 
 
 def _time_import(bench: Bench, client, rows: int) -> None:

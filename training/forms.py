@@ -9,6 +9,7 @@ from markupsafe import Markup
 from wtforms import Field, SelectMultipleField, SubmitField, widgets
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -37,3 +38,18 @@ class ConfirmForm(Form):
     """A form with nothing but its CSRF token: confirms a destructive or sensitive act."""
 
     submit = SubmitField("Confirm")
+
+
+class WholeNumberRange:
+    """Validates an integer between ``low`` and ``high`` by integer comparison.
+
+    WTForms' ``NumberRange`` converts to float first, so a number of a few hundred digits raises
+    ``OverflowError`` (a 500) instead of failing validation.
+    """
+
+    def __init__(self, low: int, high: int, message: str) -> None:
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not isinstance(field.data, int) or not self.low <= field.data <= self.high:
+            raise ValidationError(self.message)

@@ -11,7 +11,7 @@ from training import auditing
 from training.extensions import db
 from training.ids import parse_id
 from training.models import JobFunction, utcnow
-from training.services import compliance, exports
+from training.services import compliance, csv_safe
 from training.services.errors import ServiceError
 
 DEFAULT_PAGE_SIZE = 25
@@ -32,6 +32,7 @@ def page_number() -> int:
     return parse_id(request.args.get("page", "1")) or 1
 
 
+# Full Content-Type values, passed as such: Werkzeug adds a charset to a text/* *mimetype* itself.
 TABLE_MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -39,7 +40,7 @@ TABLE_MIMETYPES = {
 
 
 def table_download(
-    fmt: str, filename: str, title: str, header: list[str], rows: Iterable, *, organization_id: int
+    fmt: str, filename: str, title: str, header: list[str], rows: Iterable, *, organization_id: int | None
 ) -> Response:
     """Stream a table as CSV or XLSX (404 for any other format); the export goes on record first.
 
@@ -55,10 +56,10 @@ def table_download(
         details={"format": fmt, "filters": {k: v for k, v in request.args.items() if v}},
     )
     db.session.commit()
-    stream = exports.csv_stream(header, rows) if fmt == "csv" else exports.xlsx_stream(title, header, rows)
+    stream = csv_safe.csv_stream(header, rows) if fmt == "csv" else csv_safe.xlsx_stream(title, header, rows)
     return Response(
         stream_with_context(stream),
-        mimetype=TABLE_MIMETYPES[fmt],
+        content_type=TABLE_MIMETYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}-{utcnow():%Y-%m-%d}.{fmt}"',
             "Cache-Control": "private, no-store",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training import person_actions
@@ -11,11 +11,11 @@ from training.auth.links import email_change_link
 from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
-from training.models import Organization, OrgKind, Role, User, utcnow
+from training.models import Organization, OrgKind, Role, User
 from training.policy import Ability, can_issue_sign_in_link, permission
-from training.services import directory, exports, item_stats, organizations, people
+from training.services import directory, item_stats, organizations, people
 from training.services.errors import ServiceError
-from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
 
 
 def _org_or_404(org_id: int) -> Organization:
@@ -263,11 +263,11 @@ def item_statistics_bank(quiz_slug: str):
 @permission(Ability.ADMINISTER)
 def item_statistics_csv(quiz_slug: str):
     stats = _bank_stats_or_404(quiz_slug)
-    return Response(
-        stream_with_context(exports.csv_stream(item_stats.CSV_HEADER, item_stats.csv_rows(stats))),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="item-statistics-{stats.quiz_slug}-{utcnow():%Y-%m-%d}.csv"',
-            "Cache-Control": "private, no-store",
-        },
+    return table_download(
+        "csv",
+        f"item-statistics-{stats.quiz_slug}",
+        "Item statistics",
+        item_stats.CSV_HEADER,
+        list(item_stats.csv_rows(stats)),  # read now: recording the export commits, which expires the questions
+        organization_id=None,
     )

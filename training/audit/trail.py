@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Response, render_template, request, stream_with_context
@@ -15,15 +14,8 @@ from training.extensions import db
 from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role, utcnow
 from training.policy import Ability, audited_org_ids, permission
-from training.services import exports
+from training.services import csv_safe, dates
 from training.views import page_number
-
-
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _scoped(select: sa.Select) -> sa.Select:
@@ -46,13 +38,15 @@ def _filters() -> tuple[sa.Select, dict[str, str]]:
         select = select.where(AuditEvent.organization_id == int(args["org"]))
     else:
         args["org"] = ""
-    start, end = _day(args["date_from"]), _day(args["date_to"])
+    start, last = dates.parse_day(args["date_from"]), dates.parse_day(args["date_to"])
     if start:
-        select = select.where(AuditEvent.occurred_at >= datetime.combine(start, time.min, tzinfo=UTC))
+        select = select.where(AuditEvent.occurred_at >= dates.day_start(start))
     else:
         args["date_from"] = ""
-    if end:
-        select = select.where(AuditEvent.occurred_at < datetime.combine(end, time.min, tzinfo=UTC) + timedelta(days=1))
+    if last:
+        end = dates.day_end(last)
+        if end:
+            select = select.where(AuditEvent.occurred_at < end)
     else:
         args["date_to"] = ""
     return select.order_by(AuditEvent.seq.desc()), {k: v for k, v in args.items() if v}
@@ -110,8 +104,8 @@ def trail_csv():
     select, _args = _filters()
     names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
     return Response(
-        stream_with_context(exports.csv_stream(TRAIL_HEADER, _rows(select, names))),
-        mimetype="text/csv; charset=utf-8",
+        stream_with_context(csv_safe.csv_stream(TRAIL_HEADER, _rows(select, names))),
+        content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="audit-trail-{utcnow():%Y-%m-%d}.csv"',
             "Cache-Control": "private, no-store",

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from training.forms import Form, choices
+from training.forms import Form, WholeNumberRange, choices
 from training.models import JobFunction
 
 
 class DaysForm(Form):
     days_to_complete = IntegerField(
         "Days new staff have to complete their required courses",
-        validators=[InputRequired("Give a number of days."), NumberRange(1, 365, "Use 1 to 365 days.")],
+        validators=[InputRequired("Give a number of days."), WholeNumberRange(1, 365, "Use 1 to 365 days.")],
     )
     submit = SubmitField("Save")
 
@@ -19,7 +19,7 @@ class DaysForm(Form):
 class LogoForm(Form):
     logo = FileField(
         "Logo for certificates",
-        description="PNG or JPEG, at most 300 KB.",
+        description="PNG or JPEG, at most 300 KB; scaled down to fit 960 × 240 pixels, as certificates print it.",
         validators=[FileRequired("Choose an image file.")],
     )
     submit = SubmitField("Upload logo")

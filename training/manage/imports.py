@@ -44,6 +44,8 @@ def _upload_page(form: ImportForm):
         job_functions=list(JobFunction),
         max_rows=staff_import.MAX_IMPORT_ROWS,
         max_size=staff_import.size_text(staff_import.MAX_IMPORT_BYTES),
+        max_columns=staff_import.MAX_IMPORT_COLUMNS,
+        max_line=staff_import.MAX_LINE_CHARACTERS,
     )
 
 
@@ -84,7 +86,7 @@ def staff_import_upload():
 def staff_import_template():
     return Response(
         staff_import.template_csv(),
-        mimetype="text/csv",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="staff-import-template.csv"'},
     )
 

@@ -7,7 +7,6 @@ the manifest is spooled to a temporary file. ``manifest.sha256`` works with ``sh
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import Certificate, Course, CourseVersion, utcnow
+from training.services import csv_safe
 
 BATCH = 100
 MANIFEST_HEADER = [
@@ -113,7 +113,7 @@ def zip_stream(
         tempfile.SpooledTemporaryFile(max_size=512 * 1024, mode="w+", encoding="utf-8", newline="") as manifest,
         tempfile.SpooledTemporaryFile(max_size=256 * 1024, mode="w+", encoding="utf-8") as sums,
     ):
-        writer = csv.writer(manifest)
+        writer = csv_safe.SafeWriter(manifest)
         writer.writerow(MANIFEST_HEADER)
         with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
             for certificate in db.session.execute(rows):

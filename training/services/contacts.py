@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import ReportingContact
+from training.services import text
 from training.services.errors import ServiceError
 
 CHANNELS = {"phone": "Phone", "radio": "Radio", "email": "Email", "in_person": "In person", "other": "Other"}
@@ -47,10 +48,10 @@ def contacts_of(org_id: int) -> list[ReportingContact]:
 def _clean(fields: ContactFields) -> dict[str, str]:
     errors = {}
     values = {
-        "name": " ".join(fields.name.split()),
+        "name": text.one_line(fields.name),
         "channel": fields.channel,
         "value": fields.value.strip(),
-        "when_to_use": " ".join(fields.when_to_use.split()),
+        "when_to_use": text.one_line(fields.when_to_use),
     }
     if not values["name"]:
         errors["name"] = "Say who this is, e.g. Duty security manager."
@@ -66,6 +67,9 @@ def _clean(fields: ContactFields) -> dict[str, str]:
         errors["when_to_use"] = "Say when staff should use this contact."
     elif len(values["when_to_use"]) > 300:
         errors["when_to_use"] = "Use at most 300 characters."
+    for key in ("name", "value", "when_to_use"):
+        if key not in errors and (problem := text.hidden_character_problem(values[key])):
+            errors[key] = problem
     if errors:
         raise ServiceError(errors)
     return values

@@ -1,61 +1,24 @@
 """CSV and XLSX exports, produced row by row so a large organization does not exhaust memory.
 
-CSV is streamed as it is written. XLSX is written by openpyxl's write-only workbook into a
-temporary file (memory stays flat), which is then streamed in chunks.
+The rows are written into CSV or Excel by ``csv_safe``, which keeps spreadsheet formulas out of them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from training.extensions import db
 from training.models import Certificate, Course, CourseVersion, JobFunction, User, utcnow
-from training.services import compliance
+from training.services import compliance, csv_safe
 
-CHUNK = 64 * 1024
 BATCH = 1000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in text taken from people (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_stream(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # a BOM, so Excel reads UTF-8
-    writer.writerow(header)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_safe(v) for v in row])
-        if n % 500 == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def xlsx_stream(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while chunk := handle.read(CHUNK):
-            yield chunk
+# The writers live in csv_safe; these names stay for the views that stream a table.
+csv_stream = csv_safe.csv_stream
+xlsx_stream = csv_safe.xlsx_stream
 
 
 def _date(value: datetime | None) -> str:

@@ -18,7 +18,7 @@ from flask import current_app
 from training import auditing
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, CourseVersion, JobFunction, Organization, User, utcnow
-from training.services import contacts, pdf, serials, signing
+from training.services import contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
 
@@ -235,11 +235,13 @@ def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
 
 
 def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None = None) -> None:
-    reason = " ".join(reason.split())
+    reason = text.one_line(reason)
     if not reason:
         raise ServiceError({"reason": "Say why the certificate is revoked; the reason is kept on record."})
     if len(reason) > 500:
         raise ServiceError({"reason": "Use at most 500 characters."})
+    if problem := text.hidden_character_problem(reason):
+        raise ServiceError({"reason": problem})
     if certificate.revoked_at is not None:
         raise ServiceError("This certificate is already revoked.")
     certificate.revoked_at = now or utcnow()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 from PIL import Image, UnidentifiedImageError
 
@@ -12,8 +13,12 @@ from training.models import Organization
 from training.services import requirements
 from training.services.errors import ServiceError
 
-MAX_LOGO_BYTES = 300 * 1024
-MAX_LOGO_PIXELS = 2000
+MAX_LOGO_BYTES = 300 * 1024  # the file uploaded
+MAX_LOGO_PIXELS = 2000  # the uploaded image's width and height
+# A certificate prints the logo at most 80 by 18 mm: at 300 dpi that fits in 960 by 240 pixels.
+LOGO_BOX = (960, 240)
+MAX_STORED_LOGO_BYTES = 300 * 1024  # the PNG kept, after scaling and re-encoding
+_TOO_MANY_PIXELS = f"Use an image at most {MAX_LOGO_PIXELS} pixels wide and high."
 
 
 def set_days_to_complete(org: Organization, days: int) -> None:
@@ -33,32 +38,58 @@ def set_days_to_complete(org: Organization, days: int) -> None:
 
 
 def set_logo(org: Organization, data: bytes) -> None:
-    """Accept a PNG or JPEG logo; it is re-encoded as PNG so nothing but pixels reaches the PDFs."""
+    """Accept a PNG or JPEG logo, scaled down to fit ``LOGO_BOX`` and re-encoded as PNG, so nothing but
+    pixels reaches the PDFs and no certificate carries more image than it prints."""
     if not data:
         raise ServiceError({"logo": "Choose an image file."})
     if len(data) > MAX_LOGO_BYTES:
         raise ServiceError({"logo": f"The logo is {len(data) // 1024} KB; use an image of at most 300 KB."})
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in {"PNG", "JPEG"}:
-                raise ServiceError({"logo": "Use a PNG or JPEG image."})
-            if max(image.size) > MAX_LOGO_PIXELS:
-                raise ServiceError({"logo": f"Use an image at most {MAX_LOGO_PIXELS} pixels wide and high."})
-            image.load()
-            out = io.BytesIO()
-            image.convert("RGBA").save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ServiceError({"logo": "This file is not an image that can be read. Use a PNG or JPEG."}) from exc
-    org.logo = out.getvalue()
+    png = _logo_png(data)
+    if len(png) > MAX_STORED_LOGO_BYTES:
+        raise ServiceError(
+            {
+                "logo": f"Scaled to fit {LOGO_BOX[0]} × {LOGO_BOX[1]} pixels, this image still takes "
+                f"{len(png) // 1024} KB; at most {MAX_STORED_LOGO_BYTES // 1024} KB is kept. "
+                "Use a simpler image, e.g. the logo on a plain background."
+            }
+        )
+    org.logo = png
     org.logo_mime = "image/png"
     auditing.note(
         "organization.logo_changed",
         organization_id=org.id,
         object_type="organization",
         object_id=org.id,
-        details={"png_bytes": len(org.logo)},
+        details={"png_bytes": len(png)},
     )
     db.session.commit()
+
+
+def _logo_png(data: bytes) -> bytes:
+    """The image decoded, scaled down to fit ``LOGO_BOX`` (keeping its proportions) and encoded as PNG.
+
+    An image whose header claims more pixels than Pillow will decode (a "decompression bomb") is
+    refused like any other too large image, whether Pillow raises or only warns.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format not in {"PNG", "JPEG"}:
+                    raise ServiceError({"logo": "Use a PNG or JPEG image."})
+                if max(image.size) > MAX_LOGO_PIXELS:
+                    raise ServiceError({"logo": _TOO_MANY_PIXELS})
+                image.draft("RGB", LOGO_BOX)  # a JPEG decodes straight at a smaller scale
+                has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+                scaled = image.convert("RGBA" if has_alpha else "RGB")
+                scaled.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                scaled.save(out, format="PNG", optimize=True)
+                return out.getvalue()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ServiceError({"logo": _TOO_MANY_PIXELS}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ServiceError({"logo": "This file is not an image that can be read. Use a PNG or JPEG."}) from exc
 
 
 def remove_logo(org: Organization) -> None:

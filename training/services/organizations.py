@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import Organization, OrgKind, oversight
+from training.services import text
 from training.services.errors import ServiceError
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -28,11 +29,13 @@ class OrgFields:
 
 def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object]:
     errors: dict[str, str] = {}
-    name = " ".join(fields.name.split())
+    name = text.one_line(fields.name)
     if not name:
         errors["name"] = "Enter the organization's name."
     elif len(name) > 160:
         errors["name"] = "Use at most 160 characters."
+    elif problem := text.hidden_character_problem(name):
+        errors["name"] = problem
     else:
         clash = db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower()))
         if clash is not None and (existing is None or clash != existing.id):

@@ -12,7 +12,7 @@ from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User
 from training.policy import can_act_on_account, can_change_email_directly
-from training.services import accounts, email_change, mailer, requirements
+from training.services import accounts, email_change, mailer, requirements, text
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 
@@ -80,11 +80,13 @@ def check(
         clash = holders.of_email(email)
         if clash is not None and (existing is None or clash != existing.id):
             errors["email"] = "Another person already uses this email address."
-    name = " ".join(fields.full_name.split())
+    name = text.one_line(fields.full_name)
     if not name:
         errors["full_name"] = "Enter the person's full name."
     elif len(name) > 160:
         errors["full_name"] = "Use at most 160 characters."
+    elif problem := text.hidden_character_problem(name):
+        errors["full_name"] = problem
     org = db.session.get(Organization, fields.organization_id) if fields.organization_id else None
     if org is None:
         errors["organization_id"] = "Choose an existing organization."

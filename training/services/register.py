@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from training.ids import parse_id
 from training.models import Certificate, Course, User, utcnow
 from training.policy import audited_org_ids
-from training.services import serials
+from training.services import dates, serials
 
 STATUSES = ("valid", "expired", "revoked")
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -42,8 +35,8 @@ class RegisterFilter:
             org=org if parse_id(org) else "",
             course=args.get("course", "").strip()[:80],
             status=status if status in STATUSES else "",
-            issued_from=issued_from if _date(issued_from) else "",
-            issued_to=issued_to if _date(issued_to) else "",
+            issued_from=issued_from if dates.parse_day(issued_from) else "",
+            issued_to=issued_to if dates.parse_day(issued_to) else "",
         )
 
     def args(self) -> dict[str, str]:
@@ -86,10 +79,11 @@ def query(viewer: User, spec: RegisterFilter, now: datetime | None = None) -> sa
         select = select.where(Certificate.revoked_at.is_(None), Certificate.expires_at > now)
     elif spec.status == "expired":
         select = select.where(Certificate.revoked_at.is_(None), Certificate.expires_at <= now)
-    if spec.issued_from:
-        start = datetime.combine(_date(spec.issued_from), time.min, tzinfo=UTC)  # type: ignore[arg-type]
-        select = select.where(Certificate.issued_at >= start)
-    if spec.issued_to:
-        end = datetime.combine(_date(spec.issued_to), time.min, tzinfo=UTC) + timedelta(days=1)  # type: ignore[arg-type]
+    start = dates.parse_day(spec.issued_from)
+    if start:
+        select = select.where(Certificate.issued_at >= dates.day_start(start))
+    last = dates.parse_day(spec.issued_to)
+    end = dates.day_end(last) if last else None
+    if end:
         select = select.where(Certificate.issued_at < end)
     return select.order_by(Certificate.issued_at.desc(), Certificate.id.desc())

@@ -1,7 +1,9 @@
 """Importing a manager's staff from a spreadsheet saved as CSV: a plan to preview, then applied whole.
 
 The file is UTF-8 (with or without the byte-order mark Excel writes), separated by commas or
-semicolons, with a header naming ``TEMPLATE_COLUMNS`` in any order. Each row is matched to the
+semicolons, with a header naming ``TEMPLATE_COLUMNS`` in any order. Its size, rows, header columns and
+line lengths are bounded before it is parsed, and every step is linear in its size, so no upload
+holds a worker for long. Each row is matched to the
 organization's staff by email, then by employee number, and becomes one line of the plan: create a
 person, update one, leave one unchanged, or reject the row with its reasons. An empty
 employee_number or base keeps what is on record; roles and active status are never changed.
@@ -16,6 +18,8 @@ import codecs
 import csv
 import hashlib
 import io
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,7 +32,7 @@ from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
 from training.policy import can_change_email_directly, within_managers_reach
-from training.services import accounts, batches, people, requirements
+from training.services import accounts, batches, csv_safe, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -37,6 +41,8 @@ TEMPLATE_COLUMNS = ["email", "full_name", "employee_number", "job_function", "ba
 TEMPLATE_EXAMPLE = ["jane.example@example.com", "Jane Example", "E-00001", "Cabin crew", "NBO"]
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
+MAX_IMPORT_COLUMNS = 50  # the header's cells; the template has 5
+MAX_LINE_CHARACTERS = 10_000  # a staff row is about 100
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
 # Said of an address held outside the organization, in words that do not tell that it is held at all.
@@ -132,11 +138,7 @@ class ImportResult:
 
 def template_csv() -> bytes:
     """The header and one example row, UTF-8 with a byte-order mark so Excel reads it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return csv_safe.csv_bytes(TEMPLATE_COLUMNS, [TEMPLATE_EXAMPLE])
 
 
 def fingerprint(data: bytes) -> str:
@@ -182,6 +184,19 @@ def _column_name(cell: str) -> str:
     return "_".join(cell.strip().lstrip("\ufeff").lower().replace("-", " ").split())
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where the CSV reader ends a line
+
+
+def _check_line_lengths(text: str) -> None:
+    """Refuse a file with a line longer than any staff row, before the CSV parser reads it."""
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise _file_error(
+                f"Line {number} is {len(line):,} characters long; a line may have at most "
+                f"{MAX_LINE_CHARACTERS:,}. Is this the staff file? Start from the template."
+            )
+
+
 def _delimiter(text: str) -> str:
     """Comma or semicolon: whichever splits the header into more of the expected column names."""
     header = next((line for line in text.splitlines() if line.strip()), "")
@@ -195,12 +210,18 @@ def _delimiter(text: str) -> str:
 
 def _header(cells: list[str], line: int) -> list[str]:
     """The column name of each position ("" for an empty cell); raises if the header is not right."""
+    if len(cells) > MAX_IMPORT_COLUMNS:
+        raise _file_error(
+            f"Line {line} has {len(cells):,} columns; a staff file has at most {MAX_IMPORT_COLUMNS} "
+            f"({', '.join(TEMPLATE_COLUMNS)}). Start from the template."
+        )
     names = [_column_name(c) for c in cells]
     problems = []
-    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    counts = Counter(names)
+    duplicated = sorted(n for n, count in counts.items() if n and count > 1)
     if duplicated:
         problems.append("these columns appear twice: " + ", ".join(duplicated))
-    missing = [c for c in TEMPLATE_COLUMNS if c not in names]
+    missing = [c for c in TEMPLATE_COLUMNS if c not in counts]
     if missing:
         problems.append("missing columns: " + ", ".join(missing))
     unknown = [c.strip() for c, n in zip(cells, names, strict=True) if n and n not in TEMPLATE_COLUMNS]
@@ -223,6 +244,7 @@ class _Record:
 
 def _records(text: str, max_rows: int) -> list[_Record]:
     """The header checked, then every non-blank row with the line it starts on."""
+    _check_line_lengths(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     names: list[str] | None = None
     records: list[_Record] = []
