@@ -11,6 +11,7 @@ import pypdf
 import pypdfium2
 import pytest
 import sqlalchemy as sa
+import weasyprint
 import zxingcpp
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
@@ -21,9 +22,10 @@ from pyhanko_certvalidator import ValidationContext
 from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import pass_course
+from tests.pdf_tools import assert_archival_tagged_and_signed, run_tool
 from training.extensions import db
 from training.models import Certificate, OrgKind, Role
-from training.services import content_loader, serials
+from training.services import content_loader, issuing, serials, signing
 from training.services.dates import add_months
 
 COURSE = "/courses/test-course"
@@ -113,6 +115,34 @@ def test_pdf_text_signature_metadata_and_qr(app, issued):
     image = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
     codes = zxingcpp.read_barcodes(image)
     assert [c.text for c in codes] == [f"http://training.test/verify/{issued['serial']}"]
+
+
+def test_certificate_is_archival_pdf_a_tagged_and_signed(issued):
+    """PDF/A-3b for the years an authority keeps records, tagged for screen readers, and still PAdES-signed."""
+    assert_archival_tagged_and_signed(issued["pdf"])
+    structure = run_tool("pdfinfo", "-struct-text", data=issued["pdf"]).stdout
+    for expected in ("H1", "Certificate of completion", "Zoë Müller-Wanjiru", issued["serial"]):
+        assert expected in structure, expected
+
+
+def test_verification_page_says_which_standard_the_file_meets(app, issued):
+    body = text(app.test_client().get(f"/verify/{issued['serial']}"))
+    assert "PDF/A-3b (archival), tagged for screen readers, digitally signed (PAdES)" in body
+
+
+def test_certificates_issued_before_pdf_a_keep_their_bytes_and_say_what_they_are(app, client, issued):
+    """A certificate issued as a plain signed PDF is never re-rendered; the page describes it as it is."""
+    with app.app_context():
+        older = signing.sign_pdf(
+            weasyprint.HTML(string="<p>Issued earlier</p>").write_pdf(), issuing._signer(), reason="x"
+        )
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
+        certificate.pdf, certificate.pdf_sha256 = older, hashlib.sha256(older).hexdigest()
+        db.session.commit()
+    body = text(app.test_client().get(f"/verify/{issued['serial']}"))
+    assert "PDF, digitally signed (PAdES)" in body
+    assert "PDF/A" not in body
+    assert client.get(f"/certificates/{issued['serial']}.pdf").data == older
 
 
 def test_downloads_are_the_stored_bytes(client, issued):

@@ -207,6 +207,17 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
 
 
+def pdf_standard(certificate: Certificate) -> str:
+    """Which standards the certificate's PDF meets, read from the stored file itself."""
+    return _standard_of_stored(certificate.id, certificate.pdf_sha256)
+
+
+@functools.lru_cache(maxsize=4096)
+def _standard_of_stored(certificate_id: int, sha256: str) -> str:
+    """Cached by the file's SHA-256 too: the bytes of an issued certificate never change."""
+    return pdf.describe(db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate_id)) or b"")
+
+
 @dataclass(frozen=True)
 class StoredPdf:
     data: bytes
