@@ -10,29 +10,58 @@ import re
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 import pypdf
 
 
-def run_tool(*command: str, data: bytes) -> subprocess.CompletedProcess[str]:
-    """Run a PDF tool on ``data`` (written to a temporary file named last on the command line)."""
+def run_tool(*command: str, data: bytes, to_stdout: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run a PDF tool on ``data`` (written to a temporary file named last on the command line, or before
+    "-" for the tools that otherwise write their output to a file)."""
     tool = shutil.which(command[0])
     assert tool, f"{command[0]} is missing: run bin/system-deps (poppler-utils, qpdf)"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "checked.pdf"
         path.write_bytes(data)
         return subprocess.run(  # noqa: S603 — fixed tools on our own file, no shell
-            [tool, *command[1:], str(path)], capture_output=True, text=True, timeout=60, check=False
+            [tool, *command[1:], str(path), *(["-"] if to_stdout else [])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
 
 
 def pdf_text(data: bytes, *, layout: bool = False) -> str:
     """The text poppler reads from the PDF, page by page (pages end with a form feed)."""
-    done = run_tool("pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", data=data)
+    done = run_tool("pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", data=data, to_stdout=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+    top: float  # points from the top of the page
+    bottom: float
+
+
+def pdf_lines(data: bytes) -> list[Line]:
+    """Every line of text poppler finds, in reading order, with its page and vertical position."""
+    done = run_tool("pdftotext", "-bbox-layout", "-enc", "UTF-8", data=data, to_stdout=True)
+    assert done.returncode == 0, done.stderr
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    lines = []
+    root = ET.fromstring(done.stdout)  # noqa: S314 — poppler's output for a file the test made
+    for number, page in enumerate(root.iterfind(".//x:page", ns), start=1):
+        for line in page.iterfind(".//x:line", ns):
+            words = [w.text or "" for w in line.iterfind("x:word", ns)]
+            lines.append(Line(number, " ".join(words), float(line.get("yMin")), float(line.get("yMax"))))
+    return lines
 
 
 def assert_archival_tagged_and_signed(data: bytes) -> None:
