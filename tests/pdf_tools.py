@@ -83,6 +83,9 @@ def assert_archival_tagged_and_signed(data: bytes) -> None:
     assert intent["/S"] == "/GTS_PDFA1"
     assert intent["/DestOutputProfile"].get_object()["/N"] == 3
 
+    # Tagged for screen readers: every figure says what it shows.
+    assert _figures_without_alt(data) == 0, "a figure has no alternate text: an <img> needs alt, an <svg> a <title>"
+
     check = run_tool("qpdf", "--check", data=data)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No syntax or stream encoding errors" in check.stdout
@@ -93,3 +96,20 @@ def assert_archival_tagged_and_signed(data: bytes) -> None:
     assert "Signature Validation: Signature is Valid." in signature.stdout, signature.stdout
     assert "Total document signed" in signature.stdout, signature.stdout
     assert "ETSI.CAdES.detached" in signature.stdout, signature.stdout  # PAdES
+
+
+def _figures_without_alt(data: bytes) -> int:
+    """How many Figure elements of the PDF's structure tree have no alternate text."""
+    missing = 0
+    pending = [pypdf.PdfReader(BytesIO(data)).trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and not node.get("/Alt"):
+                missing += 1
+            if "/K" in node:
+                pending.append(node["/K"])
+    return missing

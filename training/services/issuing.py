@@ -224,15 +224,19 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
 
 
+# What each stored PDF is, by its SHA-256: the bytes of an issued certificate never change.
+_standards: dict[str, str] = {}
+
+
 def pdf_standard(certificate: Certificate) -> str:
-    """Which standards the certificate's PDF meets, read from the stored file itself."""
-    return _standard_of_stored(certificate.id, certificate.pdf_sha256)
-
-
-@functools.lru_cache(maxsize=4096)
-def _standard_of_stored(certificate_id: int, sha256: str) -> str:
-    """Cached by the file's SHA-256 too: the bytes of an issued certificate never change."""
-    return pdf.describe(db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate_id)) or b"")
+    """Which standards the certificate's PDF meets, read from the stored file itself (once per process)."""
+    said = _standards.get(certificate.pdf_sha256)
+    if said is None:
+        said = pdf.describe(pdf_bytes(certificate))
+        if len(_standards) >= 10_000:
+            _standards.clear()
+        _standards[certificate.pdf_sha256] = said
+    return said
 
 
 @dataclass(frozen=True)
