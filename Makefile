@@ -27,17 +27,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+$(VENV)/.runtime-installed: requirements.txt bin/system-deps | $(BIN)/python
 	bin/system-deps
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt bin/system-deps | $(BIN)/python
 	bin/system-deps
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
-$(VENV)/.load-installed: requirements.txt requirements-load.txt | $(BIN)/python
+$(VENV)/.load-installed: requirements.txt requirements-load.txt bin/system-deps | $(BIN)/python
 	bin/system-deps
 	$(BIN)/pip install --quiet -r requirements-load.txt
 	@touch $@ $(VENV)/.runtime-installed

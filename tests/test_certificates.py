@@ -12,6 +12,7 @@ import pypdf
 import pypdfium2
 import pytest
 import sqlalchemy as sa
+import weasyprint
 import zxingcpp
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
@@ -22,9 +23,10 @@ from pyhanko_certvalidator import ValidationContext
 from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import pass_course
+from tests.pdf_tools import assert_archival_tagged_and_signed, pdf_lines, run_tool
 from training.extensions import db
-from training.models import Certificate, OrgKind, Role
-from training.services import content_loader, serials
+from training.models import Certificate, OrgKind, ReportingContact, Role
+from training.services import card_text, content_loader, issuing, serials, signing
 from training.services.dates import add_months
 
 COURSE = "/courses/test-course"
@@ -114,6 +116,34 @@ def test_pdf_text_signature_metadata_and_qr(app, issued):
     image = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
     codes = zxingcpp.read_barcodes(image)
     assert [c.text for c in codes] == [f"http://training.test/verify/{issued['serial']}"]
+
+
+def test_certificate_is_archival_pdf_a_tagged_and_signed(issued):
+    """PDF/A-3b for the years an authority keeps records, tagged for screen readers, and still PAdES-signed."""
+    assert_archival_tagged_and_signed(issued["pdf"])
+    structure = run_tool("pdfinfo", "-struct-text", data=issued["pdf"]).stdout
+    for expected in ("H1", "Certificate of completion", "Zoë Müller-Wanjiru", issued["serial"]):
+        assert expected in structure, expected
+
+
+def test_verification_page_says_which_standard_the_file_meets(app, issued):
+    body = text(app.test_client().get(f"/verify/{issued['serial']}"))
+    assert "PDF/A-3b (archival), tagged for screen readers, digitally signed (PAdES)" in body
+
+
+def test_certificates_issued_before_pdf_a_keep_their_bytes_and_say_what_they_are(app, client, issued):
+    """A certificate issued as a plain signed PDF is never re-rendered; the page describes it as it is."""
+    with app.app_context():
+        older = signing.sign_pdf(
+            weasyprint.HTML(string="<p>Issued earlier</p>").write_pdf(), issuing._signer(), reason="x"
+        )
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
+        certificate.pdf, certificate.pdf_sha256 = older, hashlib.sha256(older).hexdigest()
+        db.session.commit()
+    body = text(app.test_client().get(f"/verify/{issued['serial']}"))
+    assert "PDF, digitally signed (PAdES)" in body
+    assert "PDF/A" not in body
+    assert client.get(f"/certificates/{issued['serial']}.pdf").data == older
 
 
 def test_downloads_are_the_stored_bytes(client, issued):
@@ -309,6 +339,141 @@ def test_wallet_card(app, client, issued):
     assert "Ask your manager" in all_text  # this organization has listed no contacts
     width_mm = float(reader.pages[0].mediabox.width) / 72 * 25.4
     assert round(width_mm, 1) == 85.6
+
+
+def _exactly(text: str, length: int, filler: str = " day and night") -> str:
+    """``text`` made exactly ``length`` characters long with whole filler words (then single letters)."""
+    while len(text) + len(filler) <= length:
+        text += filler
+    while len(text) < length:
+        text += " x" if len(text) + 2 <= length else "x"
+    return text
+
+
+# An address as long as the form allows: 60 characters without a space.
+LONGEST_EMAIL = "safeguarding-reports1@demo-international-airport.example.org"
+# The longest texts the contact form accepts: 160, 200 and 300 characters.
+LONGEST_CONTACTS = [
+    {
+        "name": _exactly("Demo International Airport safeguarding desk (example)", 160),
+        "channel": "email",
+        "value": _exactly(f"{LONGEST_EMAIL} or {LONGEST_EMAIL}, copied to", 200),
+        "when_to_use": _exactly(f"Written follow-up after you have reported, to {LONGEST_EMAIL}, within", 300),
+    },
+    {
+        "name": _exactly("Demo Air Security Operations Centre (example)", 160),
+        "channel": "phone",
+        "value": _exactly("+254 20 000 0000, +254 722 000 000 ext. 4021, 0800 720 000 or (020) 123-4567 from", 200),
+        "when_to_use": _exactly(
+            "Someone in immediate danger: call the airport police on +254 20 000 0000, then 999 or 112, and", 300
+        ),
+    },
+    {
+        "name": _exactly("Flight crew in flight", 160),
+        "channel": "in_person",
+        "value": _exactly("Senior cabin crew member, then the pilot-in-command, who reports ahead by", 200),
+        "when_to_use": _exactly("On board: the flight deck reports ahead by the operator's procedure, and", 300),
+    },
+]
+
+
+def _add_contacts(app, world, contacts: list[dict[str, str]]) -> None:
+    manager = app.test_client()
+    login(manager, world["manager"].email)
+    for contact in contacts:
+        assert (len(contact["name"]), len(contact["value"]), len(contact["when_to_use"])) == (160, 200, 300)
+        response = submit(manager, "/manage/contacts", contact)
+        assert response.status_code == 302, text(response)
+
+
+def _card_text(lines) -> str:
+    """The card's text as one string without spaces (poppler splits words where the font changes), less
+    the heading and the rule repeated on every panel."""
+    repeated = {"How to report (continued)", "Do not confront. Do not intervene. Observe, record, report."}
+    return _compact(" ".join(line.text for line in lines if line.text not in repeated))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_wallet_card_carries_the_longest_contacts_whole_numbers_and_addresses_unbroken(app, client, world, issued):
+    """Nothing on the card is cut off, and no number or address is broken over two lines."""
+    _add_contacts(app, world, LONGEST_CONTACTS)
+    response = client.get(f"/certificates/{issued['serial']}/wallet-card.pdf")
+    assert response.status_code == 200
+    data = response.data
+
+    lines = pdf_lines(data)
+    card = _card_text(lines)
+    for contact in LONGEST_CONTACTS:
+        for field in ("name", "value", "when_to_use"):
+            assert _compact(contact[field]) in card, (field, contact[field])
+        kept = [p.text for f in ("name", "value", "when_to_use") for p in card_text.split(contact[f]) if p.keep]
+        for unbroken in kept:
+            assert any(_compact(unbroken) in _compact(line.text) for line in lines), f"{unbroken!r} is broken"
+    assert LONGEST_EMAIL in card_text.split(LONGEST_CONTACTS[0]["value"])[0].text
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 2  # the contacts go on over more panels than one
+    for page in reader.pages:
+        assert (
+            round(float(page.mediabox.width) / 72 * 25.4, 1),
+            round(float(page.mediabox.height) / 72 * 25.4, 1),
+        ) == (
+            85.6,
+            54.0,
+        )
+
+    # Signed like the certificate, and archival and tagged like it.
+    assert_archival_tagged_and_signed(data)
+    with app.app_context():
+        cert_path = app.instance_path + "/signing/signing-cert.pem"
+    with open(cert_path, "rb") as handle:
+        _, _, der = pem.unarmor(handle.read())
+    [signature] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)]))
+    assert status.intact
+    assert status.valid
+    assert status.coverage.name == "ENTIRE_FILE"
+
+
+def test_wallet_card_front_fits_the_longest_name_organization_and_course(app, client, issued):
+    """The front shrinks long texts to fit above "Valid until", or moves the course to a panel: never cut off."""
+    longest = {
+        "holder_name": _exactly("Wanjiru Müller-Achieng Nyambura", 160, " Oluwaseun"),
+        "organization_name": _exactly("Demo International Airport", 160, " Authority"),
+        "course_title": _exactly("Recognize and report human trafficking", 200, " for aviation staff"),
+    }
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
+        for key, value in longest.items():
+            setattr(certificate, key, value)
+        db.session.commit()
+    lines = pdf_lines(client.get(f"/certificates/{issued['serial']}/wallet-card.pdf").data)
+    card = _card_text(lines)
+    for value in longest.values():
+        assert _compact(value) in card
+    front = [line for line in lines if line.page == 1]
+    [valid] = [line for line in front if line.text.startswith("Valid until")]
+    above = _compact(" ".join(line.text for line in front if line.bottom <= valid.top))
+    assert _compact(longest["holder_name"]) in above
+    assert _compact(longest["organization_name"]) in above
+
+
+def test_contact_form_refuses_an_address_too_long_for_one_line_of_the_card(app, world):
+    manager = app.test_client()
+    login(manager, world["manager"].email)
+    too_long = "x" + LONGEST_EMAIL
+    response = submit(
+        manager,
+        "/manage/contacts",
+        {"name": "Safeguarding desk", "channel": "email", "value": too_long, "when_to_use": "Follow-up."},
+    )
+    assert response.status_code == 200
+    assert f"has {card_text.MAX_UNBROKEN + 1} characters: a number or address can have at most" in text(response)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportingContact)) == 0
 
 
 @pytest.mark.parametrize(

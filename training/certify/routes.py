@@ -71,6 +71,7 @@ def verify(serial: str):
         "certify/verify.html",
         certificate=certificate,
         status=certificate.status(),
+        pdf_standard=issuing.pdf_standard(certificate),
         form=upload,
         comparison=comparison,
         may_revoke=current_user.is_authenticated and can_revoke_certificate(current_user, certificate),

@@ -4,6 +4,7 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from training.forms import Form, choices
+from training.services.card_text import MAX_UNBROKEN
 from training.services.contacts import CHANNELS
 
 
@@ -15,7 +16,9 @@ class ContactForm(Form):
     )
     channel = SelectField("How to reach them", choices=choices(CHANNELS.items()))
     value = StringField(
-        "Number, radio channel or address", validators=[DataRequired("Give the number or address."), Length(max=200)]
+        "Number, radio channel or address",
+        description=f"The wallet card prints each number or address on one line: at most {MAX_UNBROKEN} characters.",
+        validators=[DataRequired("Give the number or address."), Length(max=200)],
     )
     when_to_use = StringField(
         "When to use it",

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from training import auditing
 from training.extensions import db
 from training.models import ReportingContact
-from training.services import text
+from training.services import card_text, text
 from training.services.errors import ServiceError
 
 CHANNELS = {"phone": "Phone", "radio": "Radio", "email": "Email", "in_person": "In person", "other": "Other"}
@@ -70,9 +70,19 @@ def _clean(fields: ContactFields) -> dict[str, str]:
     for key in ("name", "value", "when_to_use"):
         if key not in errors and (problem := text.hidden_character_problem(values[key])):
             errors[key] = problem
+        elif key not in errors and (unbroken := card_text.too_long_to_print(values[key])):
+            errors[key] = _too_long_for_the_card(unbroken)
     if errors:
         raise ServiceError(errors)
     return values
+
+
+def _too_long_for_the_card(unbroken: str) -> str:
+    shown = unbroken if len(unbroken) <= 40 else unbroken[:40] + "…"
+    return (
+        f"“{shown}” has {len(unbroken)} characters: a number or address can have at most "
+        f"{card_text.MAX_UNBROKEN}, so that the wallet card prints it on one line."
+    )
 
 
 def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:

@@ -17,8 +17,18 @@ from flask import current_app
 
 from training import auditing
 from training.extensions import db
-from training.models import Attempt, Certificate, Course, CourseVersion, JobFunction, Organization, User, utcnow
-from training.services import contacts, pdf, serials, signing, text
+from training.models import (
+    Attempt,
+    Certificate,
+    Course,
+    CourseVersion,
+    JobFunction,
+    Organization,
+    ReportingContact,
+    User,
+    utcnow,
+)
+from training.services import card_text, contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
 
@@ -163,12 +173,13 @@ def _render_signed(certificate: Certificate, org: Organization) -> bytes:
 
 
 def wallet_card(certificate: Certificate) -> bytes:
-    """A credit-card-sized PDF with the serial, QR code and the organization's reporting contacts.
+    """A credit-card-sized PDF with the serial, QR code and all the organization's reporting contacts,
+    signed like the certificate.
 
-    Rendered on request (contacts change); the certificate PDF itself is never re-rendered.
+    Rendered on request (contacts change); the certificate PDF itself is never re-rendered. The contacts
+    flow over as many card-sized panels as they need, so nothing on the card is ever cut off.
     """
     url = verify_url(certificate.serial)
-    listed = contacts.contacts_of(certificate.organization_id)[:4]
     context = {
         "holder_name": certificate.holder_name,
         "organization_name": certificate.organization_name,
@@ -178,17 +189,9 @@ def wallet_card(certificate: Certificate) -> bytes:
         "verify_url": url,
         "qr_data_uri": pdf.qr_data_uri(url),
         "platform_name": "Recognize & Report",
-        "contacts": [
-            {
-                "name": c.name,
-                "channel": contacts.CHANNELS.get(c.channel, c.channel),
-                "value": c.value,
-                "when_to_use": c.when_to_use,
-            }
-            for c in listed
-        ],
+        "contacts": [_card_contact(c) for c in contacts.contacts_of(certificate.organization_id)],
     }
-    return _templates().render(
+    rendered = _templates().render(
         "wallet-card.html",
         context,
         metadata={
@@ -197,6 +200,20 @@ def wallet_card(certificate: Certificate) -> bytes:
             "subject": f"{certificate.holder_name}: how to report",
         },
     )
+    return signing.sign_pdf(rendered, _signer(), reason=f"Wallet card for certificate {certificate.serial}")
+
+
+def _card_contact(contact: ReportingContact) -> dict[str, object]:
+    """A contact for the card: each text also cut into parts, numbers and addresses to keep on one line."""
+    return {
+        "name": contact.name,
+        "channel": contacts.CHANNELS.get(contact.channel, contact.channel),
+        "value": contact.value,
+        "when_to_use": contact.when_to_use,
+        "name_parts": card_text.split(contact.name),
+        "value_parts": card_text.split(contact.value),
+        "when_parts": card_text.split(contact.when_to_use),
+    }
 
 
 def find_by_serial(serial: str) -> Certificate | None:
@@ -205,6 +222,21 @@ def find_by_serial(serial: str) -> Certificate | None:
 
 def pdf_bytes(certificate: Certificate) -> bytes:
     return db.session.scalar(sa.select(Certificate.pdf).where(Certificate.id == certificate.id)) or b""
+
+
+# What each stored PDF is, by its SHA-256: the bytes of an issued certificate never change.
+_standards: dict[str, str] = {}
+
+
+def pdf_standard(certificate: Certificate) -> str:
+    """Which standards the certificate's PDF meets, read from the stored file itself (once per process)."""
+    said = _standards.get(certificate.pdf_sha256)
+    if said is None:
+        said = pdf.describe(pdf_bytes(certificate))
+        if len(_standards) >= 10_000:
+            _standards.clear()
+        _standards[certificate.pdf_sha256] = said
+    return said
 
 
 @dataclass(frozen=True)

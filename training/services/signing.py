@@ -3,6 +3,9 @@
 Bring your own key and certificate with SIGNING_KEY_FILE and SIGNING_CERT_FILE (PEM; the key may be
 protected by SIGNING_KEY_PASSWORD). Without them, a key and a self-signed certificate are created
 once under instance/signing/ on first use, so a fresh installation signs from its first certificate.
+
+The PDFs signed here are PDF/A-3b: the signature is added as an incremental update that keeps them so
+(PDF 1.7, the Info dictionary and the XMP metadata saying the same).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers import constants
 
 SIGNATURE_FIELD = "Signature"
 
@@ -105,9 +109,35 @@ def _bytes_reserved(signer: signers.SimpleSigner) -> int:
     return hex_length + 2 * (hex_length // 4)
 
 
+class _Pdf17Signer(signers.PdfSigner):
+    """Declares PAdES the PDF 1.7 way (the ESIC extension) and nothing more.
+
+    pyHanko would also declare ISO 32002 for an elliptic-curve key, which makes the file PDF 2.0;
+    PDF/A-3 is PDF 1.7, and PDF 1.7 readers verify these signatures as they are.
+    """
+
+    def register_extensions(self, pdf_out, *, md_algorithm: str) -> None:
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(constants.ESIC_EXTENSION_1)
+
+
+def _leave_producer_to_signer(writer: IncrementalPdfFileWriter) -> None:
+    """PDF/A wants the Info dictionary's Producer to equal the XMP metadata's. pyHanko writes its own
+    name into the XMP but appends it to an Info Producer already there: without one, both say the same."""
+    try:
+        reference = writer.trailer.raw_get("/Info")
+    except KeyError:
+        return
+    info = reference.get_object()
+    if "/Producer" in info:
+        del info["/Producer"]
+        writer.mark_update(reference)
+
+
 def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location: str = "") -> bytes:
     """Return the PDF with an invisible PAdES signature appended (an incremental update)."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _leave_producer_to_signer(writer)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -116,11 +146,6 @@ def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location:
         location=location or None,
         name="Recognize & Report",
     )
-    out = signers.sign_pdf(
-        writer,
-        meta,
-        signer=signer,
-        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD),
-        bytes_reserved=_bytes_reserved(signer),
-    )
+    pdf_signer = _Pdf17Signer(meta, signer=signer, new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD))
+    out = pdf_signer.sign_pdf(writer, bytes_reserved=_bytes_reserved(signer))
     return out.getvalue()
