@@ -2,6 +2,12 @@
 // link stays selectable text, as before.
 (function () {
   "use strict";
+  var copyable = document.querySelectorAll(".copyable");
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  if (copyable.length === 0) { return; }
   var status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -22,7 +28,7 @@
     return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
-  document.querySelectorAll(".copyable").forEach(function (element) {
+  copyable.forEach(function (element) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button secondary copy-button";
@@ -42,10 +48,5 @@
       });
     });
     element.insertAdjacentElement("afterend", button);
-  });
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
   });
 }());
