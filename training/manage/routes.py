@@ -16,7 +16,7 @@ from training.policy import (
     get_managed_person_or_404,
     permission,
 )
-from training.services import catalogue, contacts, issuing, progress, quiz, staff_list
+from training.services import catalogue, compliance, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
@@ -34,21 +34,9 @@ def staff():
         job_functions=list(JobFunction),
         bases=staff_list.bases(org_id),
         courses=catalogue.published_courses(),
-        compliance_labels=COMPLIANCE_FILTER_LABELS,
+        compliance_labels=compliance.FILTER_LABELS,
         lines=staff_list.training_lines(org_id, spec, page.items),
     )
-
-
-COMPLIANCE_FILTER_LABELS = {
-    "required": "Required (any status)",
-    "compliant": "Compliant",
-    "in_progress": "In progress",
-    "not_started": "Not started",
-    "overdue": "Overdue",
-    "expiring_30": "Expiring within 30 days",
-    "expiring_60": "Expiring within 60 days",
-    "expiring_90": "Expiring within 90 days",
-}
 
 
 @bp.route("/staff/<int:user_id>")

@@ -36,6 +36,11 @@ STATUS_LABELS = {
 }
 EXPIRY_WINDOWS = (30, 60, 90)
 FILTERS = (*STATUSES, *(f"expiring_{d}" for d in EXPIRY_WINDOWS), "required")
+FILTER_LABELS = {
+    "required": "Required (any status)",
+    **STATUS_LABELS,
+    **{f"expiring_{d}": f"Expiring within {d} days" for d in EXPIRY_WINDOWS},
+}
 
 
 def status_rows(org_ids: Iterable[int], now: datetime) -> sa.Subquery:

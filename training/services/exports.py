@@ -5,8 +5,8 @@ The rows are written into CSV or Excel by ``csv_safe``, which keeps spreadsheet 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -21,8 +21,18 @@ csv_stream = csv_safe.csv_stream
 xlsx_stream = csv_safe.xlsx_stream
 
 
-def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+COMPLIANCE_SCOPE = "Every required course of active staff"
+
+
+def heading(what: str, organization: str | None, filters: Sequence[str], at: datetime) -> str:
+    """The title row of an Excel export: what, whose, narrowed how, and when (in UTC)."""
+    parts = [f"{what} of {organization}" if organization else what, *filters]
+    return " · ".join([*parts, f"exported {at:%Y-%m-%d %H:%M} UTC"])
+
+
+def _date(value: datetime | None) -> date | None:
+    """The calendar day (UTC) of a moment: an ISO date in a CSV, a date cell in Excel."""
+    return value.date() if value else None
 
 
 STAFF_HEADER = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import Course, JobFunction, User
+from training.models import Course, CourseVersion, JobFunction, User
 from training.services import compliance, directory
 
 SORTS = {
@@ -54,6 +54,33 @@ class StaffFilter:
     @property
     def describes_compliance(self) -> bool:
         return bool(self.compliance or self.course)
+
+
+ACCOUNT_LABELS = {"active": "Active accounts", "inactive": "Deactivated accounts", "all": "Every account"}
+
+
+def describe(spec: StaffFilter) -> list[str]:
+    """The filter in words, as an export's title row says what the list was narrowed to."""
+    labels = {j.value: j.label for j in JobFunction}
+    parts = [f"Search: “{spec.q}”"] if spec.q else []
+    if spec.job_function:
+        parts.append(f"Job function: {labels[spec.job_function]}")
+    if spec.base:
+        parts.append(f"Base: {spec.base}")
+    if spec.describes_compliance:
+        parts.append(f"Training status: {compliance.FILTER_LABELS[spec.compliance or 'required']}")
+    if spec.course:
+        parts.append(f"Course: {_course_title(spec.course) or spec.course}")
+    parts.append(ACCOUNT_LABELS[spec.status])
+    return parts
+
+
+def _course_title(slug: str) -> str | None:
+    return db.session.scalar(
+        sa.select(CourseVersion.title)
+        .join(Course, Course.current_version_id == CourseVersion.id)
+        .where(Course.slug == slug)
+    )
 
 
 def _course_id(spec: StaffFilter) -> int | None:
