@@ -16,10 +16,9 @@ from training.views import table_download
 def export_staff(fmt: str):
     org_id = current_user.organization_id
     spec = staff_list.StaffFilter.from_args(request.args)
-    rows = exports.staff_rows(staff_list.query(org_id, spec))
-    return table_download(
-        fmt, "staff", "Staff", exports.STAFF_HEADER, rows, organization_id=org_id, filters=staff_list.describe(spec)
-    )
+    header, rows = exports.staff_export(org_id, spec)
+    filters = staff_list.describe(spec)
+    return table_download(fmt, "staff", "Staff", header, rows, organization_id=org_id, filters=filters)
 
 
 @bp.route("/export/compliance.<fmt>")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import Certificate, Course, CourseVersion, JobFunction, User, utcnow
-from training.services import compliance, csv_safe
+from training.services import compliance, csv_safe, staff_list
 
 BATCH = 1000
 
@@ -36,32 +36,55 @@ def _date(value: datetime | None) -> date | None:
 
 
 STAFF_HEADER = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]
+_JOB_LABELS = {j.value: j.label for j in JobFunction}
+TRAINING_HEADER = ["Course", "Training status", "Due date", "Valid until"]
+_STAFF_COLUMNS = (
+    User.full_name,
+    User.email,
+    User.employee_number,
+    User.job_function,
+    User.base,
+    User.active,
+    User.password_hash.is_not(None),
+)
 
 
-def staff_rows(select: sa.Select) -> Iterator[list[object]]:
-    """Rows of a (scoped, filtered) query over User, fetched in batches."""
-    labels = {j.value: j.label for j in JobFunction}
-    only_columns = select.with_only_columns(
-        User.full_name,
-        User.email,
-        User.employee_number,
-        User.job_function,
-        User.base,
-        User.active,
-        User.password_hash.is_not(None),
-    )
-    for name, email, number, job, base, active, has_password in db.session.execute(
-        only_columns.execution_options(yield_per=BATCH)
-    ):
-        yield [
-            name,
-            email,
-            number or "",
-            labels.get(job, job),
-            base or "",
-            "active" if active else "deactivated",
-            "yes" if has_password else "not yet",
-        ]
+def staff_export(org_id: int, spec: staff_list.StaffFilter) -> tuple[list[str], Iterator[list[object]]]:
+    """The staff list as filtered: its header and rows, fetched in batches.
+
+    One row per person; for a drill-down list (a compliance filter) one row per person and training
+    that puts them in the list, with the columns the list shows: course, status, due date, and the
+    date until which a compliant training is valid.
+    """
+    select = staff_list.export_query(org_id, spec, _STAFF_COLUMNS).execution_options(yield_per=BATCH)
+    if not spec.describes_compliance:
+        return STAFF_HEADER, _staff_rows(select, with_training=False)
+    return [*STAFF_HEADER, *TRAINING_HEADER], _staff_rows(select, with_training=True)
+
+
+def _staff_rows(select: sa.Select, *, with_training: bool) -> Iterator[list[object]]:
+    """The rows, read only when the download is written (after the export is on record)."""
+    for row in db.session.execute(select):
+        yield _person(row[: len(_STAFF_COLUMNS)]) + (_training(row[len(_STAFF_COLUMNS) :]) if with_training else [])
+
+
+def _person(row: Sequence[object]) -> list[object]:
+    name, email, number, job, base, active, has_password = row
+    return [
+        name,
+        email,
+        number or "",
+        _JOB_LABELS.get(job, job),
+        base or "",
+        "active" if active else "deactivated",
+        "yes" if has_password else "not yet",
+    ]
+
+
+def _training(line: Sequence[object]) -> list[object]:
+    title, status, due, expiry = line
+    valid_until = _date(expiry) if status == "compliant" else None
+    return [title, compliance.STATUS_LABELS.get(status, status), _date(due), valid_until]
 
 
 COMPLIANCE_HEADER = [
@@ -111,7 +134,6 @@ def compliance_rows(org_id: int, now: datetime | None = None) -> Iterator[list[o
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)
         .order_by(User.full_name, User.id, CourseVersion.title)
     )
-    labels = {j.value: j.label for j in JobFunction}
     for name, email, number, job, base, title, status, due, serial, expiry in db.session.execute(
         select.execution_options(yield_per=BATCH)
     ):
@@ -119,7 +141,7 @@ def compliance_rows(org_id: int, now: datetime | None = None) -> Iterator[list[o
             name,
             email,
             number or "",
-            labels.get(job, job),
+            _JOB_LABELS.get(job, job),
             base or "",
             title,
             compliance.STATUS_LABELS.get(status, status),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
@@ -100,22 +100,40 @@ def training_lines(
     return compliance.requirement_lines(org_id, (p.id for p in people), course_id=course_id, status=status)
 
 
-def query(org_id: int, spec: StaffFilter) -> sa.Select:
-    """The people of one organization matching the filter, in the chosen order."""
+def _people(org_id: int, spec: StaffFilter) -> sa.Select:
+    """The people of one organization matching the filter's search, job function, base and account."""
     select = directory.matching(
         sa.select(User).where(User.organization_id == org_id),
         search=spec.q,
         job_function=spec.job_function,
         status=spec.status,
     )
-    if spec.base:
-        select = select.where(User.base == spec.base)
+    return select.where(User.base == spec.base) if spec.base else select
+
+
+def query(org_id: int, spec: StaffFilter) -> sa.Select:
+    """The people of one organization matching the filter, in the chosen order."""
+    select = _people(org_id, spec)
     if spec.describes_compliance:
         course_id = _course_id(spec)
         if spec.course and course_id is None:
             return select.where(sa.false())
         select = compliance.filter_people(select, org_id, course_id=course_id, status=spec.compliance or "required")
     return select.order_by(*SORTS[spec.sort])
+
+
+def export_query(org_id: int, spec: StaffFilter, columns: Sequence[sa.ColumnElement]) -> sa.Select:
+    """The list's rows with the given columns, in its order: one row per person; for a drill-down list
+    (a compliance filter), one row per person and training that puts them in it, with the columns of
+    ``compliance.with_lines`` after the given ones. The same people either way.
+    """
+    if not spec.describes_compliance:
+        return query(org_id, spec).with_only_columns(*columns)
+    people = _people(org_id, spec).with_only_columns(*columns).order_by(*SORTS[spec.sort])
+    course_id = _course_id(spec)
+    if spec.course and course_id is None:
+        people = people.where(sa.false())
+    return compliance.with_lines(people, org_id, course_id=course_id, status=spec.compliance or "required")
 
 
 def bases(org_id: int) -> list[str]:
