@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from datetime import timedelta
@@ -13,7 +14,7 @@ from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import CONFIRM_UNANSWERED
 from training.extensions import db
-from training.models import Attempt, ModuleCompletion, OrgKind, ReportingContact, Role
+from training.models import Attempt, AuditEvent, ModuleCompletion, OrgKind, ReportingContact, Role
 from training.services import content_loader
 
 COURSE = "/courses/test-course"
@@ -395,6 +396,74 @@ def test_manager_edits_and_removes_contacts_of_own_organization_only(app, client
     with app.app_context():
         remaining = db.session.scalars(sa.select(ReportingContact.name)).all()
     assert remaining == ["Their desk"]
+
+
+def _names_in_order(page: str, names: list[str]) -> list[str]:
+    return sorted(names, key=page.index)
+
+
+def test_manager_reorders_contacts_and_staff_see_the_new_order(app, client, make_org, make_user, loaded):
+    air = make_org("Order Air")
+    other = make_org("Other Order Air")
+    manager = make_user(air, Role.MANAGER)
+    crew = make_user(air, job_function="cabin_crew")
+    with app.app_context():
+        foreign = ReportingContact(
+            organization_id=other.id, name="Their desk", channel="phone", value="1", when_to_use="Theirs", position=1
+        )
+        db.session.add(foreign)
+        db.session.commit()
+        foreign_id = foreign.id
+    login(client, manager.email)
+    names = ["Ops desk", "Safeguarding", "Ramp"]
+    for name in names:
+        fields = {"name": name, "channel": "radio", "value": "Channel 4", "when_to_use": "Airside."}
+        assert submit(client, "/manage/contacts", fields).status_code == 302
+    with app.app_context():
+        ids = {name: key for name, key in db.session.execute(sa.select(ReportingContact.name, ReportingContact.id))}
+    listing = client.get("/manage/contacts").get_data(as_text=True)
+    # One form per contact, its buttons named after it for screen readers; none that would do nothing.
+    assert listing.count('name="direction" value="up"') == 2
+    assert listing.count('name="direction" value="down"') == 2
+    assert 'Move up<span class="visually-hidden"> Ramp</span>' in listing
+    assert 'Move down<span class="visually-hidden"> Ops desk</span>' in listing
+    assert 'Move up<span class="visually-hidden"> Ops desk</span>' not in listing
+    assert 'Move down<span class="visually-hidden"> Ramp</span>' not in listing
+
+    def move(name: str, direction: str, contact_id: int | None = None):
+        url = f"/manage/contacts/{contact_id or ids[name]}/move"
+        return submit(client, url, {"direction": direction}, form_url="/manage/contacts")
+
+    moved = move("Ramp", "up")
+    assert moved.status_code == 302
+    assert moved.headers["Location"].endswith(f"/manage/contacts#contact-{ids['Ramp']}")
+    assert "Ramp is now number 2 in the list." in text(client.get("/manage/contacts"))
+    move("Ops desk", "down")
+    # Nonsense is refused with a message and changes nothing; another organization's contact is not found.
+    assert move("Ramp", "up").status_code == 302
+    assert "Ramp is already first in the list." in text(client.get("/manage/contacts"))
+    move("Safeguarding", "sideways")
+    assert "Choose whether to move the contact up or down." in text(client.get("/manage/contacts"))
+    assert move("Their desk", "up", contact_id=foreign_id).status_code == 404
+    assert move("Their desk", "down", contact_id=foreign_id).status_code == 404
+    expected = ["Ramp", "Ops desk", "Safeguarding"]
+    assert _names_in_order(text(client.get("/manage/contacts")), names) == expected
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "contact.moved").order_by(AuditEvent.seq)
+        ).all()
+        assert [(e.object_id, json.loads(e.details)) for e in events] == [
+            (str(ids["Ramp"]), {"name": "Ramp", "from": 3, "to": 2}),
+            (str(ids["Ops desk"]), {"name": "Ops desk", "from": 1, "to": 2}),
+        ]
+        assert all(e.organization_id == air.id and e.actor_user_id == manager.id for e in events)
+        assert db.session.get(ReportingContact, foreign_id).position == 1
+    submit(client, "/logout", form_url="/")
+
+    login(client, crew.email)
+    module = text(client.get(f"{COURSE}/modules/m-two"))
+    assert _names_in_order(module, names) == expected
+    assert "Their desk" not in module
 
 
 def test_learning_pages_need_the_learner_role(client, make_org, make_user, loaded):

@@ -212,8 +212,9 @@ def test_exports_read_back(client, org):
     xlsx = client.get("/manage/export/staff.xlsx", query_string={"compliance": "overdue", "course": "test-course"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "Name"
-    assert sorted(v[0] for v in values[1:]) == ["E Late", "F Lapsed"]
+    assert values[0][0].startswith("Staff of Known Air")  # the title row, then the header
+    assert values[1][0] == "Name"
+    assert sorted(v[0] for v in values[2:]) == ["E Late", "F Lapsed"]
     assert client.get("/manage/export/staff.pdf").status_code == 404
 
 
@@ -321,10 +322,9 @@ def test_logo_upload_validation(app, client, org):
     assert image.data.startswith(b"\x89PNG")
 
 
-def test_tiles_say_trainings_and_people_and_lists_show_each_persons_trainings(
-    app, client, tmp_path, make_org, make_user
-):
-    """Someone overdue on two courses is two overdue trainings but one person in the list, shown with both."""
+@pytest.fixture
+def two_courses(app, tmp_path, make_org, make_user):
+    """Two courses required of cabin crew; one person overdue on both, one new (not started on both)."""
     root = write_content(tmp_path)
     write_refresher(root)
     second = root / "modules" / "test-refresher" / "course.yaml"
@@ -345,6 +345,12 @@ def test_tiles_say_trainings_and_people_and_lists_show_each_persons_trainings(
         db.session.flush()
         requirements.sync_all()
         db.session.commit()
+    return manager
+
+
+def test_tiles_say_trainings_and_people_and_lists_show_each_persons_trainings(client, two_courses):
+    """Someone overdue on two courses is two overdue trainings but one person in the list, shown with both."""
+    manager = two_courses
     login(client, manager.email)
     dashboard = text(client.get("/manage/"))
     tile = re.search(
@@ -360,3 +366,63 @@ def test_tiles_say_trainings_and_people_and_lists_show_each_persons_trainings(
     assert "New Person" not in listed
     assert re.search(r"<strong>Test course</strong>: overdue, due \d+ \w+ \d{4}", listed)
     assert re.search(r"<strong>Second course</strong>: overdue, due \d+ \w+ \d{4}", listed)
+
+
+STAFF_COLUMNS = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]
+TRAINING_COLUMNS = ["Course", "Training status", "Due date", "Valid until"]
+
+
+def _staff_csv(client, **args: str) -> list[dict[str, str]]:
+    response = client.get("/manage/export/staff.csv", query_string=args)
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def _staff_xlsx(client, **args: str) -> list[tuple]:
+    response = client.get("/manage/export/staff.xlsx", query_string=args)
+    assert response.status_code == 200
+    return list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(min_row=2, values_only=True))
+
+
+def test_drill_down_export_has_a_row_per_person_and_training(client, two_courses):
+    """The export of a drill-down list carries what the list shows: each training, its status and dates."""
+    login(client, two_courses.email)
+    overdue = _staff_csv(client, compliance="overdue")
+    assert list(overdue[0]) == STAFF_COLUMNS + TRAINING_COLUMNS
+    assert [(r["Name"], r["Course"], r["Training status"]) for r in overdue] == [
+        ("Late Person", "Second course", "Overdue"),
+        ("Late Person", "Test course", "Overdue"),
+    ]
+    due = (NOW - timedelta(days=60)).date().isoformat()
+    assert {r["Due date"] for r in overdue} == {due}
+    assert {r["Valid until"] for r in overdue} == {""}
+    one_course = _staff_xlsx(client, compliance="not_started", course="test-course")
+    assert list(one_course[0]) == STAFF_COLUMNS + TRAINING_COLUMNS
+    assert [(r[0], r[7], r[8]) for r in one_course[1:]] == [("New Person", "Test course", "Not started")]
+    assert isinstance(one_course[1][9], datetime), "the due date is not a date cell"
+    assert one_course[1][10] is None
+    # A course alone is a drill-down too: every required training of it, whatever its status.
+    assert {(r["Name"], r["Training status"]) for r in _staff_csv(client, course="test-course")} == {
+        ("Late Person", "Overdue"),
+        ("New Person", "Not started"),
+    }
+
+
+def test_export_without_a_compliance_filter_has_a_row_per_person(client, two_courses):
+    login(client, two_courses.email)
+    rows = _staff_csv(client, job_function="cabin_crew")
+    assert list(rows[0]) == STAFF_COLUMNS
+    assert sorted(r["Name"] for r in rows) == ["Late Person", "New Person"]
+    assert list(_staff_xlsx(client)[0]) == STAFF_COLUMNS
+
+
+def test_drill_down_export_shows_until_when_compliant_training_is_valid(client, org):
+    login(client, org["manager"].email)
+    rows = _staff_csv(client, compliance="expiring_30")
+    assert [(r["Name"], r["Training status"]) for r in rows] == [("B Expiring", "Compliant")]
+    expires = (NOW + timedelta(days=20)).date().isoformat()
+    assert rows[0]["Valid until"] == expires
+    assert rows[0]["Due date"] == (NOW + timedelta(days=30)).date().isoformat()  # joined today: due in 30 days
+    # The list and the export name the same people.
+    assert {r["Name"] for r in _staff_csv(client, compliance="compliant")} == {"A Compliant", "B Expiring"}
+    assert _staff_csv(client, compliance="overdue", course="no-such-course") == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from flask import Response, abort, flash, request, stream_with_context
 from flask_wtf import FlaskForm
@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 from training import auditing
 from training.extensions import db
 from training.ids import parse_id
-from training.models import JobFunction, utcnow
-from training.services import compliance, csv_safe
+from training.models import JobFunction, Organization, utcnow
+from training.services import compliance, csv_safe, exports
 from training.services.errors import ServiceError
 
 DEFAULT_PAGE_SIZE = 25
@@ -40,11 +40,19 @@ TABLE_MIMETYPES = {
 
 
 def table_download(
-    fmt: str, filename: str, title: str, header: list[str], rows: Iterable, *, organization_id: int | None
+    fmt: str,
+    filename: str,
+    title: str,
+    header: list[str],
+    rows: Iterable,
+    *,
+    organization_id: int | None,
+    filters: Sequence[str] = (),
 ) -> Response:
     """Stream a table as CSV or XLSX (404 for any other format); the export goes on record first.
 
-    ``filename`` has no extension; the date and the format's extension are added.
+    ``filename`` has no extension; the date and the format's extension are added. ``title`` names the
+    sheet; ``filters`` describe in words what the table was narrowed to, for the Excel title row.
     """
     if fmt not in TABLE_MIMETYPES:
         abort(404)
@@ -56,12 +64,18 @@ def table_download(
         details={"format": fmt, "filters": {k: v for k, v in request.args.items() if v}},
     )
     db.session.commit()
-    stream = csv_safe.csv_stream(header, rows) if fmt == "csv" else csv_safe.xlsx_stream(title, header, rows)
+    now = utcnow()
+    if fmt == "csv":
+        stream = csv_safe.csv_stream(header, rows)
+    else:
+        organization = db.session.get(Organization, organization_id) if organization_id is not None else None
+        heading = exports.heading(title, organization.name if organization else None, filters, now)
+        stream = csv_safe.xlsx_stream(title, header, rows, heading=heading)
     return Response(
         stream_with_context(stream),
         content_type=TABLE_MIMETYPES[fmt],
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}-{utcnow():%Y-%m-%d}.{fmt}"',
+            "Content-Disposition": f'attachment; filename="{filename}-{now:%Y-%m-%d}.{fmt}"',
             "Cache-Control": "private, no-store",
         },
     )

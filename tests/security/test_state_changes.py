@@ -45,6 +45,7 @@ ALLOWED: dict[str, set[str] | tuple[set[str], set[str]]] = {
     "manage.contacts": MANAGERS,
     "manage.contact_edit": ({"manager"}, {"other_manager"}),
     "manage.contact_delete": ({"manager"}, {"other_manager"}),
+    "manage.contact_move": ({"manager"}, {"other_manager"}),
     "manage.settings": MANAGERS,
     "manage.settings_logo": MANAGERS,
     "manage.settings_logo_remove": MANAGERS,

@@ -69,7 +69,13 @@ def export_compliance(org_id: int, fmt: str):
     org = _org_or_404(org_id)
     rows = exports.compliance_rows(org.id)
     return table_download(
-        fmt, f"compliance-{org.id}", "Compliance", exports.COMPLIANCE_HEADER, rows, organization_id=org.id
+        fmt,
+        f"compliance-{org.id}",
+        "Compliance",
+        exports.COMPLIANCE_HEADER,
+        rows,
+        organization_id=org.id,
+        filters=[exports.COMPLIANCE_SCOPE],
     )
 
 

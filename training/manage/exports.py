@@ -15,9 +15,10 @@ from training.views import table_download
 @permission(Ability.MANAGE_ORG)
 def export_staff(fmt: str):
     org_id = current_user.organization_id
-    select = staff_list.query(org_id, staff_list.StaffFilter.from_args(request.args))
-    rows = exports.staff_rows(select)
-    return table_download(fmt, "staff", "Staff", exports.STAFF_HEADER, rows, organization_id=org_id)
+    spec = staff_list.StaffFilter.from_args(request.args)
+    header, rows = exports.staff_export(org_id, spec)
+    filters = staff_list.describe(spec)
+    return table_download(fmt, "staff", "Staff", header, rows, organization_id=org_id, filters=filters)
 
 
 @bp.route("/export/compliance.<fmt>")
@@ -25,4 +26,12 @@ def export_staff(fmt: str):
 def export_compliance(fmt: str):
     org_id = current_user.organization_id
     rows = exports.compliance_rows(org_id)
-    return table_download(fmt, "compliance", "Compliance", exports.COMPLIANCE_HEADER, rows, organization_id=org_id)
+    return table_download(
+        fmt,
+        "compliance",
+        "Compliance",
+        exports.COMPLIANCE_HEADER,
+        rows,
+        organization_id=org_id,
+        filters=[exports.COMPLIANCE_SCOPE],
+    )

@@ -36,6 +36,11 @@ STATUS_LABELS = {
 }
 EXPIRY_WINDOWS = (30, 60, 90)
 FILTERS = (*STATUSES, *(f"expiring_{d}" for d in EXPIRY_WINDOWS), "required")
+FILTER_LABELS = {
+    "required": "Required (any status)",
+    **STATUS_LABELS,
+    **{f"expiring_{d}": f"Expiring within {d} days" for d in EXPIRY_WINDOWS},
+}
 
 
 def status_rows(org_ids: Iterable[int], now: datetime) -> sa.Subquery:
@@ -259,6 +264,26 @@ def _matching(rows: sa.Subquery, *, course_id: int | None, status: str, now: dat
     if course_id is not None:
         condition = sa.and_(condition, rows.c.course_id == course_id)
     return condition
+
+
+def with_lines(
+    query: sa.Select, org_id: int, *, course_id: int | None, status: str, now: datetime | None = None
+) -> sa.Select:
+    """Extend a query over User to one row per person and training behind one dashboard number.
+
+    Adds the columns course title, status, due (the effective due date) and expiry (of the best valid
+    certificate), and orders each person's trainings by due date, then course, after the query's own order.
+    """
+    now = now or utcnow()
+    rows = status_rows([org_id], now)
+    return (
+        query.add_columns(CourseVersion.title, rows.c.status, rows.c.effective_due, rows.c.best_expiry)
+        .join(rows, rows.c.user_id == User.id)
+        .join(Course, Course.id == rows.c.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(_matching(rows, course_id=course_id, status=status, now=now))
+        .order_by(rows.c.effective_due, CourseVersion.title)
+    )
 
 
 def filter_people(

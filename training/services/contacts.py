@@ -35,14 +35,14 @@ def dial_string(number: str) -> str:
     return f"+{digits}" if head.strip().startswith("+") else digits
 
 
-def contacts_of(org_id: int) -> list[ReportingContact]:
-    return list(
-        db.session.scalars(
-            sa.select(ReportingContact)
-            .where(ReportingContact.organization_id == org_id)
-            .order_by(ReportingContact.position, ReportingContact.id)
-        )
+def contacts_of(org_id: int, *, for_update: bool = False) -> list[ReportingContact]:
+    """An organization's contacts in the order its staff see them (``for_update`` locks them to reorder)."""
+    select = (
+        sa.select(ReportingContact)
+        .where(ReportingContact.organization_id == org_id)
+        .order_by(ReportingContact.position, ReportingContact.id)
     )
+    return list(db.session.scalars(select.with_for_update() if for_update else select))
 
 
 def _clean(fields: ContactFields) -> dict[str, str]:
@@ -90,7 +90,8 @@ def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:
     existing = contacts_of(org_id)
     if len(existing) >= MAX_CONTACTS:
         raise ServiceError(f"An organization can list at most {MAX_CONTACTS} contacts.")
-    contact = ReportingContact(organization_id=org_id, position=len(existing) + 1, **values)
+    last = max((c.position for c in existing), default=0)
+    contact = ReportingContact(organization_id=org_id, position=last + 1, **values)
     db.session.add(contact)
     db.session.flush()
     _note("contact.added", contact, values)
@@ -106,13 +107,36 @@ def update_contact(contact: ReportingContact, fields: ContactFields) -> None:
     db.session.commit()
 
 
+MOVES = {"up": -1, "down": 1}
+
+
+def move_contact(contact: ReportingContact, direction: str) -> int:
+    """Swap a contact with the one above (``up``) or below (``down``) it; return its new place, from 1.
+
+    The organization's contacts are numbered 1, 2, 3… again, so gaps and ties left by earlier changes go.
+    """
+    if direction not in MOVES:
+        raise ServiceError("Choose whether to move the contact up or down.")
+    ordered = contacts_of(contact.organization_id, for_update=True)
+    place = ordered.index(contact)
+    target = place + MOVES[direction]
+    if not 0 <= target < len(ordered):
+        raise ServiceError(f"{contact.name} is already {'first' if target < 0 else 'last'} in the list.")
+    ordered[place], ordered[target] = ordered[target], ordered[place]
+    for position, each in enumerate(ordered, start=1):
+        each.position = position
+    _note("contact.moved", contact, {"name": contact.name, "from": place + 1, "to": target + 1})
+    db.session.commit()
+    return target + 1
+
+
 def delete_contact(contact: ReportingContact) -> None:
     _note("contact.removed", contact, {"name": contact.name, "value": contact.value})
     db.session.delete(contact)
     db.session.commit()
 
 
-def _note(action: str, contact: ReportingContact, details: dict[str, str]) -> None:
+def _note(action: str, contact: ReportingContact, details: dict[str, str | int]) -> None:
     """Reporting contacts are what staff call when they suspect trafficking: every change is on record."""
     auditing.note(
         action, organization_id=contact.organization_id, object_type="contact", object_id=contact.id, details=details

@@ -5,14 +5,14 @@ The rows are written into CSV or Excel by ``csv_safe``, which keeps spreadsheet 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import Certificate, Course, CourseVersion, JobFunction, User, utcnow
-from training.services import compliance, csv_safe
+from training.services import compliance, csv_safe, staff_list
 
 BATCH = 1000
 
@@ -21,37 +21,70 @@ csv_stream = csv_safe.csv_stream
 xlsx_stream = csv_safe.xlsx_stream
 
 
-def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+COMPLIANCE_SCOPE = "Every required course of active staff"
+
+
+def heading(what: str, organization: str | None, filters: Sequence[str], at: datetime) -> str:
+    """The title row of an Excel export: what, whose, narrowed how, and when (in UTC)."""
+    parts = [f"{what} of {organization}" if organization else what, *filters]
+    return " · ".join([*parts, f"exported {at:%Y-%m-%d %H:%M} UTC"])
+
+
+def _date(value: datetime | None) -> date | None:
+    """The calendar day (UTC) of a moment: an ISO date in a CSV, a date cell in Excel."""
+    return value.date() if value else None
 
 
 STAFF_HEADER = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]
+_JOB_LABELS = {j.value: j.label for j in JobFunction}
+TRAINING_HEADER = ["Course", "Training status", "Due date", "Valid until"]
+_STAFF_COLUMNS = (
+    User.full_name,
+    User.email,
+    User.employee_number,
+    User.job_function,
+    User.base,
+    User.active,
+    User.password_hash.is_not(None),
+)
 
 
-def staff_rows(select: sa.Select) -> Iterator[list[object]]:
-    """Rows of a (scoped, filtered) query over User, fetched in batches."""
-    labels = {j.value: j.label for j in JobFunction}
-    only_columns = select.with_only_columns(
-        User.full_name,
-        User.email,
-        User.employee_number,
-        User.job_function,
-        User.base,
-        User.active,
-        User.password_hash.is_not(None),
-    )
-    for name, email, number, job, base, active, has_password in db.session.execute(
-        only_columns.execution_options(yield_per=BATCH)
-    ):
-        yield [
-            name,
-            email,
-            number or "",
-            labels.get(job, job),
-            base or "",
-            "active" if active else "deactivated",
-            "yes" if has_password else "not yet",
-        ]
+def staff_export(org_id: int, spec: staff_list.StaffFilter) -> tuple[list[str], Iterator[list[object]]]:
+    """The staff list as filtered: its header and rows, fetched in batches.
+
+    One row per person; for a drill-down list (a compliance filter) one row per person and training
+    that puts them in the list, with the columns the list shows: course, status, due date, and the
+    date until which a compliant training is valid.
+    """
+    select = staff_list.export_query(org_id, spec, _STAFF_COLUMNS).execution_options(yield_per=BATCH)
+    if not spec.describes_compliance:
+        return STAFF_HEADER, _staff_rows(select, with_training=False)
+    return [*STAFF_HEADER, *TRAINING_HEADER], _staff_rows(select, with_training=True)
+
+
+def _staff_rows(select: sa.Select, *, with_training: bool) -> Iterator[list[object]]:
+    """The rows, read only when the download is written (after the export is on record)."""
+    for row in db.session.execute(select):
+        yield _person(row[: len(_STAFF_COLUMNS)]) + (_training(row[len(_STAFF_COLUMNS) :]) if with_training else [])
+
+
+def _person(row: Sequence[object]) -> list[object]:
+    name, email, number, job, base, active, has_password = row
+    return [
+        name,
+        email,
+        number or "",
+        _JOB_LABELS.get(job, job),
+        base or "",
+        "active" if active else "deactivated",
+        "yes" if has_password else "not yet",
+    ]
+
+
+def _training(line: Sequence[object]) -> list[object]:
+    title, status, due, expiry = line
+    valid_until = _date(expiry) if status == "compliant" else None
+    return [title, compliance.STATUS_LABELS.get(status, status), _date(due), valid_until]
 
 
 COMPLIANCE_HEADER = [
@@ -101,7 +134,6 @@ def compliance_rows(org_id: int, now: datetime | None = None) -> Iterator[list[o
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)
         .order_by(User.full_name, User.id, CourseVersion.title)
     )
-    labels = {j.value: j.label for j in JobFunction}
     for name, email, number, job, base, title, status, due, serial, expiry in db.session.execute(
         select.execution_options(yield_per=BATCH)
     ):
@@ -109,7 +141,7 @@ def compliance_rows(org_id: int, now: datetime | None = None) -> Iterator[list[o
             name,
             email,
             number or "",
-            labels.get(job, job),
+            _JOB_LABELS.get(job, job),
             base or "",
             title,
             compliance.STATUS_LABELS.get(status, status),
