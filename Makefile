@@ -33,7 +33,7 @@ $(VENV)/.runtime-installed: requirements.txt bin/system-deps | $(BIN)/python
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt bin/system-deps | $(BIN)/python
-	bin/system-deps
+	bin/system-deps --for-tests
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
