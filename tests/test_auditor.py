@@ -201,3 +201,59 @@ def test_zip_streams_with_flat_memory(app, client, world, make_user):
         tracemalloc.stop()
     assert total > count * size  # the archive really holds the PDFs
     assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB for a {total / 1e6:.1f} MB archive"
+
+
+def _holders(client, q: str) -> tuple[set[str], str]:
+    page = text(client.get("/audit/certificates", query_string={"q": q}))
+    return set(re.findall(r'<td data-label="Holder">([^<]+)', page)), page
+
+
+def _change_holder(app, name: str, **changes: str) -> None:
+    with app.app_context():
+        person = db.session.scalar(sa.select(User).where(User.full_name == name))
+        for key, value in changes.items():
+            setattr(person, key, value)
+        db.session.commit()
+
+
+def test_register_finds_by_the_holders_current_and_printed_details(app, client, world):
+    """Staff change names and numbers after the certificate was printed: both find it."""
+    _change_holder(app, "Crew 0", employee_number="AA-NEW-7")
+    _change_holder(app, "Crew 1", full_name="Wanjiru Kamau")
+    login(client, world["auditor"].email)
+    assert _holders(client, "aa-new-7")[0] == {"Crew 0"}  # current employee number
+    assert _holders(client, "AA-0")[0] == {"Crew 0"}  # the one printed on the certificate
+    found, page = _holders(client, "kamau")  # current name
+    assert found == {"Crew 1"}
+    assert "Now: Wanjiru Kamau" in page  # why it matched is on the page
+    assert _holders(client, "Crew 1")[0] == {"Crew 1"}  # the printed name still finds it
+
+
+@pytest.mark.parametrize("form", ["dashed", "compact", "lower"])
+def test_register_finds_by_part_of_a_serial(client, world, form):
+    login(client, world["auditor"].email)
+    serial = world["serials_air"][2]  # e.g. 7K3M-QX9A-2HTD-VE
+    part = {"dashed": serial[2:12], "compact": serial[5:14].replace("-", ""), "lower": serial[-7:].lower()}[form]
+    assert _holders(client, part)[0] == {"Crew 2"}
+
+
+def test_register_explains_a_mistyped_serial(client, world):
+    login(client, world["auditor"].email)
+    serial = world["serials_air"][0]
+    wrong = serial[:-1] + ("0" if serial[-1] != "0" else "1")
+    found, page = _holders(client, wrong)
+    assert found == set()
+    assert "its last character does not match" in page
+    assert 'aria-invalid="true"' in page
+    # A search that is not a serial gets no such message.
+    assert "does not match" not in _holders(client, "Crew")[1]
+
+
+def test_register_never_finds_another_authoritys_certificates(app, client, world):
+    _change_holder(app, "Hidden Person", full_name="Hidden Renamed", employee_number="UA-99")
+    login(client, world["auditor"].email)
+    serial = world["serials_out"][0]
+    for q in (serial, serial[:9], serial.replace("-", "")[3:10], "Hidden", "Hidden Renamed", "UA-1", "UA-99"):
+        found, page = _holders(client, q)
+        assert found == set(), q
+        assert "Hidden" not in page.replace(f'value="{q}"', "")

@@ -52,6 +52,48 @@ def readable_org_ids(viewer: User) -> set[int] | None:
     return audited_org_ids(viewer)
 
 
+PARTIAL_SERIAL_MIN = 4  # characters of a serial (dashes aside) that are worth searching for
+
+
+def serial_mistake(q: str) -> str | None:
+    """What is wrong with a search that is a full serial with a mistyped check character, if it is one."""
+    try:
+        serials.parse_serial(q)
+    except serials.CheckCharacterError as exc:
+        return str(exc)
+    except serials.SerialError:
+        pass
+    return None
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matches(q: str) -> sa.ColumnElement[bool]:
+    """A full serial finds that certificate; anything else is looked for in the names and employee
+    numbers printed on certificates, the holders' current ones, and (4+ serial characters) in serials."""
+    try:
+        return Certificate.serial == serials.parse_serial(q)
+    except serials.SerialError:
+        pass
+    name, number = _like(q), q.lower()
+    holders = sa.select(User.id).where(
+        sa.or_(sa.func.lower(User.full_name).like(name, escape="\\"), sa.func.lower(User.employee_number) == number)
+    )
+    found = [
+        sa.func.lower(Certificate.holder_name).like(name, escape="\\"),
+        sa.func.lower(Certificate.employee_number) == number,
+        Certificate.user_id.in_(holders.scalar_subquery()),
+    ]
+    compact = serials.compact_form(q)
+    if len(compact) >= PARTIAL_SERIAL_MIN and serials.is_serial_text(compact):
+        # Serial characters only, so nothing in ``compact`` needs escaping for LIKE.
+        found.append(sa.func.replace(Certificate.serial, "-", "").like(f"%{compact}%"))
+    return sa.or_(*found)
+
+
 def query(viewer: User, spec: RegisterFilter, now: datetime | None = None) -> sa.Select:
     now = now or utcnow()
     select = sa.select(Certificate)
@@ -59,16 +101,7 @@ def query(viewer: User, spec: RegisterFilter, now: datetime | None = None) -> sa
     if org_ids is not None:
         select = select.where(Certificate.organization_id.in_(org_ids or {-1}))
     if spec.q:
-        try:
-            select = select.where(Certificate.serial == serials.parse_serial(spec.q))
-        except serials.SerialError:
-            text = spec.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            select = select.where(
-                sa.or_(
-                    sa.func.lower(Certificate.holder_name).like(f"%{text}%", escape="\\"),
-                    sa.func.lower(Certificate.employee_number) == spec.q.lower(),
-                )
-            )
+        select = select.where(_matches(spec.q))
     if spec.org:
         select = select.where(Certificate.organization_id == int(spec.org))
     if spec.course:
