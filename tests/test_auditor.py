@@ -17,7 +17,7 @@ from tests.conftest import login, text
 from tests.content_fixture import write_content
 from tests.factories import NOW, add_certificates
 from training.extensions import db
-from training.models import Certificate, OrgKind, Role, User
+from training.models import Certificate, Organization, OrgKind, Role, User, utcnow
 from training.services import content_loader
 
 
@@ -257,3 +257,55 @@ def test_register_never_finds_another_authoritys_certificates(app, client, world
         found, page = _holders(client, q)
         assert found == set(), q
         assert "Hidden" not in page.replace(f'value="{q}"', "")
+
+
+def _zip_name(client, **args) -> str:
+    response = client.get("/audit/certificates.zip", query_string=args)
+    assert response.status_code == 200
+    response.close()
+    return response.headers["Content-Disposition"]
+
+
+def test_zip_file_name_says_what_it_holds(app, client, world):
+    login(client, world["auditor"].email)
+    today = utcnow().date().isoformat()
+    name = _zip_name(
+        client,
+        org=world["airline"].id,
+        course="test-course",
+        status="valid",
+        issued_from="2026-01-01",
+        issued_to="2026-06-30",
+    )
+    expected = f"certificates-audit-air-test-course-valid-2026-01-01-to-2026-06-30-{today}.zip"
+    assert name == f'attachment; filename="{expected}"'
+    assert _zip_name(client) == f'attachment; filename="certificates-all-organizations-{today}.zip"'
+    assert _zip_name(client, issued_to="2026-06-30", q="Crew 1") == (
+        f'attachment; filename="certificates-all-organizations-matching-crew-1-to-2026-06-30-{today}.zip"'
+    )
+    # An organization the auditor does not oversee is never named.
+    assert "unwatched" not in _zip_name(client, org=world["outsider"].id)
+
+
+def test_zip_file_name_is_safe_and_bounded(app, client, world):
+    with app.app_context():
+        org = db.session.get(Organization, world["airline"].id)
+        org.name = "Société Aérienne du Kénya — طيران كينيا" + " Très Longue" * 20
+        db.session.commit()
+    login(client, world["auditor"].email)
+    header = _zip_name(
+        client,
+        org=world["airline"].id,
+        q='"; evil=\\..\\/x' * 8,
+        course="c" * 80,
+        status="revoked",
+        issued_from="2026-01-01",
+        issued_to="2026-06-30",
+    )
+    plain = re.fullmatch(r'attachment; filename="([^"]+)"; filename\*=UTF-8\'\'(\S+)', header)
+    assert plain, header
+    assert re.fullmatch(r"[A-Za-z0-9-]+\.zip", plain[1])
+    assert plain[1].startswith("certificates-societe-aerienne-du-kenya-")
+    assert len(plain[1]) <= 180
+    assert "%D8%B7" in plain[2]  # the Arabic name, percent-encoded UTF-8
+    assert re.fullmatch(r"[A-Za-z0-9%._-]+", plain[2])

@@ -10,7 +10,7 @@ from training.audit import bp
 from training.extensions import db
 from training.models import Certificate, Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, permission
-from training.services import bulk_export, catalogue, compliance, exports, register, staff_list
+from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
 from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
 
 
@@ -112,7 +112,7 @@ def certificates_zip():
         stream_with_context(stream),
         mimetype="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="certificates-{utcnow():%Y-%m-%d-%H%M}.zip"',
+            "Content-Disposition": filenames.attachment(*register.zip_filenames(current_user, spec, utcnow().date())),
             "Cache-Control": "private, no-store",
         },
     )
