@@ -17,7 +17,7 @@ from tests.conftest import login, text
 from tests.content_fixture import write_content
 from tests.factories import NOW, add_certificates
 from training.extensions import db
-from training.models import Certificate, OrgKind, Role, User
+from training.models import Certificate, Organization, OrgKind, Role, User, utcnow
 from training.services import content_loader
 
 
@@ -123,7 +123,7 @@ def test_every_auditor_route_is_read_only(app, client, world):
 def test_register_search_and_filters(client, world, args, expected):
     login(client, world["auditor"].email)
     page = text(client.get("/audit/certificates", query_string=args))
-    found = set(re.findall(r'<td data-label="Holder">([^<]+)', page))
+    found = set(re.findall(r'<td data-label="Holder"><span>([^<]+)', page))
     assert found == expected
     assert "Hidden Person" not in page
 
@@ -132,9 +132,9 @@ def test_register_finds_by_serial_and_org(client, world):
     login(client, world["auditor"].email)
     serial = world["serials_air"][1]
     page = text(client.get("/audit/certificates", query_string={"q": serial.lower()}))
-    assert set(re.findall(r'<td data-label="Holder">([^<]+)', page)) == {"Crew 1"}
+    assert set(re.findall(r'<td data-label="Holder"><span>([^<]+)', page)) == {"Crew 1"}
     page = text(client.get("/audit/certificates", query_string={"org": world["airport"].id}))
-    assert set(re.findall(r'<td data-label="Holder">([^<]+)', page)) == {"Port Person"}
+    assert set(re.findall(r'<td data-label="Holder"><span>([^<]+)', page)) == {"Port Person"}
     # Another organization's id in the filter finds nothing, rather than its certificates.
     page = text(client.get("/audit/certificates", query_string={"org": world["outsider"].id}))
     assert "Hidden Person" not in page
@@ -201,3 +201,111 @@ def test_zip_streams_with_flat_memory(app, client, world, make_user):
         tracemalloc.stop()
     assert total > count * size  # the archive really holds the PDFs
     assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB for a {total / 1e6:.1f} MB archive"
+
+
+def _holders(client, q: str) -> tuple[set[str], str]:
+    page = text(client.get("/audit/certificates", query_string={"q": q}))
+    return set(re.findall(r'<td data-label="Holder"><span>([^<]+)', page)), page
+
+
+def _change_holder(app, name: str, **changes: str) -> None:
+    with app.app_context():
+        person = db.session.scalar(sa.select(User).where(User.full_name == name))
+        for key, value in changes.items():
+            setattr(person, key, value)
+        db.session.commit()
+
+
+def test_register_finds_by_the_holders_current_and_printed_details(app, client, world):
+    """Staff change names and numbers after the certificate was printed: both find it."""
+    _change_holder(app, "Crew 0", employee_number="AA-NEW-7")
+    _change_holder(app, "Crew 1", full_name="Wanjiru Kamau")
+    login(client, world["auditor"].email)
+    assert _holders(client, "aa-new-7")[0] == {"Crew 0"}  # current employee number
+    assert _holders(client, "AA-0")[0] == {"Crew 0"}  # the one printed on the certificate
+    found, page = _holders(client, "kamau")  # current name
+    assert found == {"Crew 1"}
+    assert "Now: Wanjiru Kamau" in page  # why it matched is on the page
+    assert _holders(client, "Crew 1")[0] == {"Crew 1"}  # the printed name still finds it
+
+
+@pytest.mark.parametrize("form", ["dashed", "compact", "lower"])
+def test_register_finds_by_part_of_a_serial(client, world, form):
+    login(client, world["auditor"].email)
+    serial = world["serials_air"][2]  # e.g. 7K3M-QX9A-2HTD-VE
+    part = {"dashed": serial[2:12], "compact": serial[5:14].replace("-", ""), "lower": serial[-7:].lower()}[form]
+    assert _holders(client, part)[0] == {"Crew 2"}
+
+
+def test_register_explains_a_mistyped_serial(client, world):
+    login(client, world["auditor"].email)
+    serial = world["serials_air"][0]
+    wrong = serial[:-1] + ("0" if serial[-1] != "0" else "1")
+    found, page = _holders(client, wrong)
+    assert found == set()
+    assert "its last character does not match" in page
+    assert 'aria-invalid="true"' in page
+    # A search that is not a serial gets no such message.
+    assert "does not match" not in _holders(client, "Crew")[1]
+
+
+def test_register_never_finds_another_authoritys_certificates(app, client, world):
+    _change_holder(app, "Hidden Person", full_name="Hidden Renamed", employee_number="UA-99")
+    login(client, world["auditor"].email)
+    serial = world["serials_out"][0]
+    for q in (serial, serial[:9], serial.replace("-", "")[3:10], "Hidden", "Hidden Renamed", "UA-1", "UA-99"):
+        found, page = _holders(client, q)
+        assert found == set(), q
+        assert "Hidden" not in page.replace(f'value="{q}"', "")
+
+
+def _zip_name(client, **args) -> str:
+    response = client.get("/audit/certificates.zip", query_string=args)
+    assert response.status_code == 200
+    response.get_data()  # the whole stream, so its database cursor is closed
+    return response.headers["Content-Disposition"]
+
+
+def test_zip_file_name_says_what_it_holds(app, client, world):
+    login(client, world["auditor"].email)
+    today = utcnow().date().isoformat()
+    name = _zip_name(
+        client,
+        org=world["airline"].id,
+        course="test-course",
+        status="valid",
+        issued_from="2026-01-01",
+        issued_to="2026-06-30",
+    )
+    expected = f"certificates-audit-air-test-course-valid-2026-01-01-to-2026-06-30-{today}.zip"
+    assert name == f'attachment; filename="{expected}"'
+    assert _zip_name(client) == f'attachment; filename="certificates-all-organizations-{today}.zip"'
+    assert _zip_name(client, issued_to="2026-06-30", q="Crew 1") == (
+        f'attachment; filename="certificates-all-organizations-matching-crew-1-to-2026-06-30-{today}.zip"'
+    )
+    # An organization the auditor does not oversee is never named.
+    assert "unwatched" not in _zip_name(client, org=world["outsider"].id)
+
+
+def test_zip_file_name_is_safe_and_bounded(app, client, world):
+    with app.app_context():
+        org = db.session.get(Organization, world["airline"].id)
+        org.name = "Société Aérienne du Kénya — طيران كينيا" + " Très Longue" * 9  # 148 characters
+        db.session.commit()
+    login(client, world["auditor"].email)
+    header = _zip_name(
+        client,
+        org=world["airline"].id,
+        q='"; evil=\\..\\/x' * 8,
+        course="c" * 80,
+        status="revoked",
+        issued_from="2026-01-01",
+        issued_to="2026-06-30",
+    )
+    plain = re.fullmatch(r'attachment; filename="([^"]+)"; filename\*=UTF-8\'\'(\S+)', header)
+    assert plain, header
+    assert re.fullmatch(r"[A-Za-z0-9-]+\.zip", plain[1])
+    assert plain[1].startswith("certificates-societe-aerienne-du-kenya-")
+    assert len(plain[1]) <= 180
+    assert "%D8%B7" in plain[2]  # the Arabic name, percent-encoded UTF-8
+    assert re.fullmatch(r"[A-Za-z0-9%._-]+", plain[2])

@@ -42,6 +42,7 @@ LIST_PAGES = {
     "/audit/organizations/{org}/compliance.csv": "auditor",
     "/audit/certificates": "auditor",
     "/audit/certificates?q=Staff&status=valid": "auditor",
+    "/audit/certificates?q=7K3M-QX": "auditor",
     "/audit/certificates.zip?org={org}": "auditor",
     "/audit/trail": "auditor",
     "/audit/trail.csv": "auditor",

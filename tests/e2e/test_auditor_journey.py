@@ -67,7 +67,7 @@ def test_auditor_verifies_a_certificate_and_downloads_the_register(
     screenshot(desktop, "auditor-register", full_page=True)
 
     serial = serials[0]
-    desktop.get_by_label("Serial, holder name or employee number").fill(serial)
+    desktop.get_by_label("holder name or employee number").fill(serial)
     desktop.get_by_role("button", name="Search").click()
     expect(desktop).to_have_url(re.compile(f"q={serial}"))
     found = desktop.get_by_role("table")
@@ -88,7 +88,30 @@ def test_auditor_verifies_a_certificate_and_downloads_the_register(
     with desktop.expect_download() as info:
         zip_link.click()
     download = info.value
-    assert re.fullmatch(r"certificates-[\d-]+\.zip", download.suggested_filename), download.suggested_filename
+    # The file name says what it holds: the organization and the day.
+    assert re.fullmatch(r"certificates-demo-air-\d{4}-\d\d-\d\d\.zip", download.suggested_filename), (
+        download.suggested_filename
+    )
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert _check_zip(path) == serials
+
+
+def test_the_register_fits_at_200_percent_zoom(demo_world: None, desktop: Page) -> None:
+    """At 200 % zoom a 1280-pixel window is 640 CSS pixels wide (a 1440-pixel one 720; at 400 %, 320):
+    filters wrap, the results become cards, and neither the page nor the results scroll sideways."""
+    sign_in(desktop, "auditor@demo.test")
+    for width in (640, 720, 320):
+        desktop.set_viewport_size({"width": width, "height": 800})
+        desktop.goto("/audit/certificates")
+        expect(desktop.locator("table.responsive tbody tr").first).to_be_visible()
+        page_width = desktop.evaluate("() => document.documentElement.scrollWidth")
+        assert page_width <= width, f"at {width} px the register is {page_width} px wide: the page scrolls sideways"
+        overflow = desktop.evaluate(
+            "() => [...document.querySelectorAll('.table-wrap, form.filters')]"
+            ".filter(e => e.scrollWidth > e.clientWidth).map(e => e.className)"
+        )
+        assert not overflow, f"at {width} px these scroll sideways: {overflow}"
+        if width == 640:
+            check_accessibility(desktop, "certificate register at 200 % zoom")
+            screenshot(desktop, "auditor-register-zoom")

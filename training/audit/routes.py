@@ -3,13 +3,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from training import auditing
 from training.audit import bp
 from training.extensions import db
-from training.models import Organization, User, utcnow
+from training.models import Certificate, Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, permission
-from training.services import bulk_export, catalogue, compliance, exports, register, staff_list
+from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
 from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
 
 
@@ -91,13 +92,14 @@ def _register_orgs() -> list[Organization]:
 @permission(Ability.AUDIT)
 def certificates():
     spec = register.RegisterFilter.from_args(request.args)
-    page = db.paginate(
-        register.query(current_user, spec), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False
-    )
+    # The holders' current names and numbers are shown beside the printed ones: one query per page.
+    select = register.query(current_user, spec).options(selectinload(Certificate.holder))
+    page = db.paginate(select, page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False)
     return render_template(
         "audit/certificates.html",
         page=page,
         spec=spec,
+        serial_mistake=register.serial_mistake(spec.q),
         orgs=_register_orgs(),
         courses=catalogue.published_courses(),
         statuses=register.STATUSES,
@@ -116,7 +118,7 @@ def certificates_zip():
         stream_with_context(stream),
         mimetype="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="certificates-{utcnow():%Y-%m-%d-%H%M}.zip"',
+            "Content-Disposition": filenames.attachment(*register.zip_filenames(current_user, spec, utcnow().date())),
             "Cache-Control": "private, no-store",
         },
     )

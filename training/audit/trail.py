@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from training.extensions import db
 from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role, utcnow
 from training.policy import Ability, audited_org_ids, permission
-from training.services import csv_safe, dates
+from training.services import audit_text, csv_safe, dates
 from training.views import page_number
 
 
@@ -65,14 +64,20 @@ def trail():
     select, args = _filters()
     page = db.paginate(select, page=page_number(), per_page=50, error_out=False)
     actions = sorted(db.session.scalars(_scoped(sa.select(AuditEvent.action).distinct()).order_by(None)))
-    return render_template("audit/trail.html", page=page, args=args, orgs=_org_names(), actions=actions)
+    names = audit_text.lookup(page.items)
+    sentences = {event.seq: audit_text.sentence(event, names) for event in page.items}
+    return render_template(
+        "audit/trail.html", page=page, args=args, orgs=_org_names(), actions=actions, sentences=sentences
+    )
 
 
+BATCH = 500
 TRAIL_HEADER = [
     "seq",
     "occurred_at",
     "actor",
     "action",
+    "what_happened",
     "object_type",
     "object_id",
     "organization",
@@ -83,19 +88,27 @@ TRAIL_HEADER = [
 
 
 def _rows(select: sa.Select, names: dict[int, str]) -> Iterator[list[object]]:
-    for event in db.session.scalars(select.order_by(None).order_by(AuditEvent.seq).execution_options(yield_per=500)):
-        yield [
-            event.seq,
-            event.occurred_at.isoformat(),
-            event.actor,
-            event.action,
-            event.object_type or "",
-            event.object_id or "",
-            names.get(event.organization_id, "") if event.organization_id else "",
-            event.ip or "",
-            event.details,
-            event.hash,
-        ]
+    events = db.session.scalars(select.order_by(None).order_by(AuditEvent.seq).execution_options(yield_per=BATCH))
+    for batch in events.partitions(BATCH):
+        said = audit_text.lookup(batch)  # the names a batch mentions, in one go
+        for event in batch:
+            yield _row(event, names, audit_text.sentence(event, said))
+
+
+def _row(event: AuditEvent, names: dict[int, str], sentence: str) -> list[object]:
+    return [
+        event.seq,
+        event.occurred_at.isoformat(),
+        event.actor,
+        event.action,
+        sentence,
+        event.object_type or "",
+        event.object_id or "",
+        names.get(event.organization_id, "") if event.organization_id else "",
+        event.ip or "",
+        event.details,
+        event.hash,
+    ]
 
 
 @bp.route("/trail.csv")
@@ -114,10 +127,10 @@ def trail_csv():
 
 
 def pretty(details: str) -> str:
-    try:
-        return ", ".join(f"{k}: {v}" for k, v in json.loads(details or "{}").items())
-    except (ValueError, AttributeError):
-        return details
+    """An event's recorded details as words ("reason: wrong password; email: …"), never as Python text."""
+    return "; ".join(
+        f"{audit_text.label(k)}: {audit_text.value_text(v)}" for k, v in audit_text.details_of_text(details).items()
+    )
 
 
 bp.add_app_template_filter(pretty, "audit_details")

@@ -20,6 +20,10 @@ class SerialError(ValueError):
     """A serial that cannot be right; the message says why, for the person who typed it."""
 
 
+class CheckCharacterError(SerialError):
+    """A full-length serial whose check character does not match: almost certainly a typing mistake."""
+
+
 def _check_char(body: str) -> str:
     # Odd weights are invertible modulo 32, so changing any one character always changes the sum.
     total = sum(_VALUE[c] * (2 * i + 1) for i, c in enumerate(body))
@@ -31,14 +35,24 @@ def new_serial() -> str:
     return format_serial(body + _check_char(body))
 
 
+def compact_form(text: str) -> str:
+    """Upper case, without dashes or spaces, with the typos Crockford forgives corrected."""
+    compact = "".join(ch for ch in text.upper() if ch not in "- \t")
+    return "".join(_TYPOS.get(ch, ch) for ch in compact)
+
+
+def is_serial_text(compact: str) -> bool:
+    """Whether every character can appear in a serial (so the text may be part of one)."""
+    return all(ch in _VALUE for ch in compact)
+
+
 def format_serial(compact: str) -> str:
     return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def parse_serial(text: str) -> str:
     """Return the canonical form of a typed serial, or raise SerialError with a helpful message."""
-    compact = "".join(ch for ch in text.upper() if ch not in "- \t")
-    compact = "".join(_TYPOS.get(ch, ch) for ch in compact)
+    compact = compact_form(text)
     if not compact:
         raise SerialError("Enter the serial printed on the certificate, e.g. 7K3M-QX9A-2HTD-VE.")
     bad = sorted({ch for ch in compact if ch not in _VALUE})
@@ -49,7 +63,7 @@ def parse_serial(text: str) -> str:
     if len(compact) != LENGTH:
         raise SerialError(f"A serial has {LENGTH} characters (shown in groups of four); this one has {len(compact)}.")
     if _check_char(compact[:-1]) != compact[-1]:
-        raise SerialError(
+        raise CheckCharacterError(
             "This serial has a typing mistake: its last character does not match the others. "
             "Check each character against the certificate."
         )
