@@ -269,6 +269,10 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
     "contact.added": _contact("added"),
     "contact.updated": _contact("changed"),
     "contact.removed": _contact("removed"),
+    "contact.moved": lambda s: (
+        f"{s.actor} moved the reporting contact {s.get('name', '?')} of {s.organization} "
+        f"from place {s.get('from', '?')} to place {s.get('to', '?')}"
+    ),
     "staff.imported": _import,
     "assignment.created": _assignment("assigned"),
     "assignment.removed": _assignment("removed the assignment of"),
