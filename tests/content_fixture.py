@@ -32,10 +32,10 @@ check:
   options:
     - id: a
       text: The right one.
-      feedback: Yes, that is the right one.
+      feedback: That is the right one.
     - id: b
       text: The wrong one.
-      feedback: No, look again at the module.
+      feedback: Look again at the module.
   correct: a
 ---
 

@@ -44,10 +44,10 @@ check:
   options:
     - id: a
       text: This one.
-      feedback: Right.
+      feedback: This one is the first thing.
     - id: b
       text: That one.
-      feedback: Not quite.
+      feedback: That one is the second thing.
   correct: a
 ---
 
@@ -164,7 +164,7 @@ def test_minimal_tree_is_valid_and_normalised(content):
     assert first.path == FIRST
     assert first.body == "## Heading\n\nSome text.\n"
     assert first.check.correct == "a"
-    assert first.check.options[1] == Option("b", "That one.", "Not quite.")
+    assert first.check.options[1] == Option("b", "That one.", "That one is the second thing.")
     quiz = course.quiz
     assert (quiz.slug, quiz.pass_mark, quiz.questions_per_attempt, quiz.cooldown_minutes) == ("basics", 80, 2, 30)
     assert quiz.source_titles() == {"S1": "Source one"}
@@ -490,7 +490,7 @@ CASES = [
     (
         "check-option-without-feedback",
         FIRST,
-        "      feedback: Not quite.\n",
+        "      feedback: That one is the second thing.\n",
         "",
         "check.options[1].feedback",
         "missing required field 'feedback'",
@@ -499,7 +499,7 @@ CASES = [
     (
         "check-one-option",
         FIRST,
-        "    - id: b\n      text: That one.\n      feedback: Not quite.\n",
+        "    - id: b\n      text: That one.\n      feedback: That one is the second thing.\n",
         "",
         "check.options",
         "needs 2 to 6 options, found 1",
@@ -527,6 +527,47 @@ def test_one_problem(content, rel, old, new, field, fragment, line):
     problem = only_problem(content)
     assert (problem.path, problem.field, problem.line) == (rel, field, line), str(problem)
     assert fragment in problem.message
+
+
+@pytest.mark.parametrize(
+    ("feedback", "verdict"),
+    [
+        ("Right. This one is the first thing.", "Right."),
+        ("Correct! This one is the first thing.", "Correct!"),
+        ("Yes, this one is the first thing.", "Yes,"),
+        ("no: this one is the first thing.", "no:"),
+        ("Not quite. This one is the first thing.", "Not quite."),
+        ("Not so \u2014 this one is the first thing.", "Not so \u2014"),
+        ("Wrong. This one is the first thing.", "Wrong."),
+        ("Incorrect; this one is the first thing.", "Incorrect;"),
+        ("Right.", "Right."),
+    ],
+)
+def test_check_feedback_never_opens_with_a_verdict(content, feedback, verdict):
+    """The page says "Right." or "Not quite." itself: "Right. Right." is what a learner would read."""
+    edit(content, FIRST, "      feedback: This one is the first thing.", f'      feedback: "{feedback}"')
+    problem = only_problem(content)
+    assert (problem.path, problem.field, problem.line) == (FIRST, "check.options[0].feedback", 14), str(problem)
+    assert f"begins with the verdict '{verdict}'" in problem.message
+    assert str(problem).startswith(f"{FIRST}:14: ")
+
+
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        "Not on this alone. One sign is not a cluster.",
+        "No means needs to be shown for a child.",
+        "Nothing else points the same way.",
+        "No-one may question her.",
+        "Rightly, you report it.",
+        "Yesterday's rule still applies.",
+    ],
+)
+def test_check_feedback_may_start_with_words_that_are_not_a_verdict(content, feedback):
+    edit(content, FIRST, "      feedback: This one is the first thing.", f'      feedback: "{feedback}"')
+    bundle, problems = read_content(content)
+    assert problems == []
+    assert bundle.courses[0].modules[0].check.options[0].feedback == feedback
 
 
 def test_file_that_is_not_a_mapping(content):

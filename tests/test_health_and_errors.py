@@ -33,6 +33,14 @@ def test_404_page(client):
     assert client.get("/no/such/page", headers={"Accept": "application/json"}).get_json()["error"] == "Page not found"
 
 
+def test_an_invalid_host_is_a_bad_request_not_a_server_error(client):
+    """No URL can be built for a request with a host name too long to be one: its error page is plain text."""
+    response = client.get("/login", headers={"Host": "x" * 300})
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    assert text(response).startswith("Bad request: ")
+
+
 def test_500_page_is_friendly_and_leaks_nothing(database_url):
     app = make_app(database_url, TESTING=False)
 

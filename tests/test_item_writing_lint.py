@@ -227,6 +227,33 @@ def test_too_few_scenarios(tmp_path):
     assert "only 50% of the questions have a scenario; write at least 60%" in found[3]
 
 
+# Rule 12: the page says "Choose all that apply." itself; a question never says it too.
+def test_a_multiple_choice_prompt_that_says_select_all_that_apply(tmp_path):
+    quiz = CLEAN.replace(
+        "    type: single\n    module: m-one\n    scenario: At the gate",
+        "    type: multiple\n    module: m-one\n    scenario: At the gate",
+        1,
+    ).replace(
+        "      - {id: c, text: WRONG-m-one-1 act six}\n",
+        "      - {id: c, text: WRONG-m-one-1 act six}\n      - {id: d, text: WRONG-m-one-1 act ten}\n",
+    )
+    assert lint_of(tmp_path, quiz) == []
+    quiz = quiz.replace(
+        "PROMPT-m-one-1 what do you do?", "PROMPT-m-one-1 what do you do? Select all that\n      apply."
+    )
+    found = only(lint_of(tmp_path, quiz))
+    assert found[:3] == (QUIZ, "questions[0].prompt", line_of(0))
+    assert "says 'Select all that apply.'; the page adds 'Choose all that apply.'" in found[3]
+
+
+@pytest.mark.parametrize("phrase", ["Choose all that apply.", "Tick all that apply", "(all that apply)"])
+def test_a_single_choice_prompt_that_says_all_that_apply(tmp_path, phrase):
+    quiz = CLEAN.replace("PROMPT-m-two-1 what do you do?", f"PROMPT-m-two-1 what do you do? {phrase}")
+    found = only(lint_of(tmp_path, quiz))
+    assert found[:3] == (QUIZ, "questions[4].prompt", line_of(4))
+    assert "only a multiple-choice question has more than one right answer" in found[3]
+
+
 def test_check_command_prints_the_figures_and_fails_on_a_finding(app, runner, tmp_path):
     previous = app.config["CONTENT_DIR"]
     app.config["CONTENT_DIR"] = str(write_content(tmp_path, quiz=CLEAN))

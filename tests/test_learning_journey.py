@@ -102,14 +102,14 @@ def test_check_yourself_gives_feedback_without_javascript(signed_in):
     wrong = submit(signed_in, f"{COURSE}/modules/m-one/check", {"answer": "b"}, form_url=f"{COURSE}/modules/m-one")
     assert wrong.status_code == 200
     assert "Not quite." in text(wrong)
-    assert "No, look again at the module." in text(wrong)
+    assert "Look again at the module." in text(wrong)
     right = submit(signed_in, f"{COURSE}/modules/m-one/check", {"answer": "a"}, form_url=f"{COURSE}/modules/m-one")
-    assert "Yes, that is the right one." in text(right)
+    assert "That is the right one." in text(right)
     nothing = submit(signed_in, f"{COURSE}/modules/m-one/check", {}, form_url=f"{COURSE}/modules/m-one")
     assert nothing.status_code == 400
     assert "Choose an answer." in text(nothing)
     # The feedback of the other options is not in the page before an answer is chosen.
-    assert "No, look again" not in text(signed_in.get(f"{COURSE}/modules/m-one"))
+    assert "Look again at the module" not in text(signed_in.get(f"{COURSE}/modules/m-one"))
 
 
 def test_quiz_is_locked_until_every_module_is_complete(signed_in):

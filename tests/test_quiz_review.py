@@ -76,6 +76,22 @@ def test_partly_right_attempt_marks_each_question(app, tmp_path, client, learner
     _assert_no_keys(page)
 
 
+def test_a_multiple_choice_question_says_choose_all_that_apply_once(app, tmp_path, client, learner):
+    """The page says it, not the bank's prompt: never "Select all that apply." then "Choose all that apply."."""
+    _load(app, tmp_path)
+    url = start_quiz(client)
+    attempt = text(client.get(url))
+    assert attempt.count("all that apply") == 1
+    assert (
+        'MULTI-PROMPT which are indicators?</span>\n      <span class="small muted">Choose all that apply.</span>'
+        in attempt
+    )
+    submit(client, url, {f"q-{k}": v for k, v in ALL_WRONG.items()})
+    result = text(client.get(url))
+    assert result.count("all that apply") == 1
+    assert 'MULTI-PROMPT which are indicators? <span class="small muted">Choose all that apply.</span>' in result
+
+
 def test_passed_attempt_shows_keys_and_explanations(app, tmp_path, client, learner):
     _load(app, tmp_path)
     failed = _attempt_with(client, ALL_WRONG)

@@ -38,12 +38,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from training import audit_cli, backup_cli, bench_cli, cli, errors, input_guard, security_headers
+    from training import audit_cli, backup_cli, base_url_check, bench_cli, cli, errors, input_guard, security_headers
 
     _register_template_context(app)
     errors.register(app)
     security_headers.register(app)
     input_guard.register(app)
+    base_url_check.register(app)
     cli.register(app)
     audit_cli.register(app)
     bench_cli.register(app)

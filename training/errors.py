@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +24,8 @@ def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, ("Error", "The request could not be completed."))
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"error": title, "message": detail or message}), code
+    if request_ctx.url_adapter is None:  # a request no URL can be built for (an invalid Host): plain text
+        return Response(f"{title}: {detail or message}\n", code, mimetype="text/plain")
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 

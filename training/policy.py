@@ -54,6 +54,11 @@ def can(user: User, ability: Ability) -> bool:
     return ability in abilities_of(user)
 
 
+def sees_deployment_warnings(user: User) -> bool:
+    """Notices about how the server is set up (such as BASE_URL) are for the platform's operator."""
+    return can(user, Ability.ADMINISTER)
+
+
 def permission(requirement: Ability | str) -> Callable[[F], F]:
     """Declare and enforce a view's permission: PUBLIC, SIGNED_IN or an Ability."""
     if requirement not in (PUBLIC, SIGNED_IN) and not isinstance(requirement, Ability):

@@ -103,7 +103,11 @@ def live_server(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    # Links point where the browser is (and the admin sees no notice that they do not).
+    base_url, app.config["BASE_URL"] = app.config["BASE_URL"], address
+    yield address
+    app.config["BASE_URL"] = base_url
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)

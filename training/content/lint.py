@@ -37,6 +37,8 @@ _ABOVE = re.compile(
     r"|\b(all|none) of these\b",
     re.IGNORECASE,
 )
+# The attempt page adds "Choose all that apply." to every multiple-choice question itself.
+_ALL_THAT_APPLY = re.compile(r"\b(?:(?:select|choose|tick|mark|check|pick)\s+)?all\s+that\s+apply\b\.?", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
 
@@ -217,6 +219,19 @@ def _question_problems(path: str, field: str, question: QuestionSpec) -> Iterato
                     f"option '{option.id}' says '{match.group(0)}'; write every option as an answer of its own.",
                     option.line or question.line,
                 )
+    said = _ALL_THAT_APPLY.search(f"{question.scenario} {question.prompt}")
+    if said:
+        why = (
+            "the page adds 'Choose all that apply.' to every multiple-choice question itself"
+            if question.type == "multiple"
+            else "only a multiple-choice question has more than one right answer"
+        )
+        yield Problem(
+            path,
+            f"{field}.prompt",
+            f"the question says '{said.group(0)}'; {why}: leave the phrase out.",
+            question.line,
+        )
     if question.type == "true_false":
         words = sorted({m.group(1).lower() for m in _CUE.finditer(f"{question.scenario} {question.prompt}")})
         if words:

@@ -84,6 +84,12 @@ QUIZ_OPTION_REFUSED = {
 REPORTING_MARKER = "[[reporting-contacts]]"
 
 _OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+# The module page puts "Right." or "Not quite." before a check option's feedback: feedback that opens
+# with its own verdict reads "Right. Right." or "Not quite. Not so."
+_LEADING_VERDICT = re.compile(
+    r"^(right|correct|yes|no|not quite|not so|wrong|incorrect)(\s*[.,;:!?\u2026\u2013\u2014]|\s+-)\s*",
+    re.IGNORECASE,
+)
 _SOURCE_KEY = re.compile(r"^\S{1,32}$")
 _TOP_HEADING = re.compile(r"^#(?:\s|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -388,8 +394,27 @@ def _read_options(r: Reader, for_quiz: bool) -> tuple[Option, ...] | None:
         elif option_id:
             seen[option_id] = o.line("id")
         feedback = "" if for_quiz else o.text("feedback")
+        _refuse_leading_verdict(o, feedback)
         options.append(Option(option_id, o.text("text"), feedback, line))
     return tuple(options)
+
+
+def _refuse_leading_verdict(o: Reader, feedback: str) -> None:
+    """A check option's feedback explains; the page itself says whether the answer was right."""
+    verdict = _LEADING_VERDICT.match(feedback)
+    if verdict is None:
+        return
+    rest = feedback[verdict.end() :]
+    if rest:
+        shown = rest[:1].upper() + (rest[1:60] + "…" if len(rest) > 60 else rest[1:])
+        hint = f" Start with what follows: '{shown}'."
+    else:
+        hint = " Say why instead."
+    o.problem(
+        "feedback",
+        f"feedback begins with the verdict '{verdict.group(0).strip()}': the page already shows 'Right.' or "
+        f"'Not quite.' before it.{hint}",
+    )
 
 
 def _correct_ids(r: Reader, options: tuple[Option, ...] | None, exactly_one: bool, what: str) -> tuple[str, ...]:
