@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from training.content.question_types.base import AnswerFields, QuestionType
 from training.content.question_types.multiple import MultipleChoice
+from training.content.question_types.ordering import Ordering
 from training.content.question_types.single import SingleChoice
 from training.content.question_types.true_false import TrueFalse
 
-TYPES: dict[str, QuestionType] = {kind.name: kind for kind in (SingleChoice(), MultipleChoice(), TrueFalse())}
+TYPES: dict[str, QuestionType] = {
+    kind.name: kind for kind in (SingleChoice(), MultipleChoice(), TrueFalse(), Ordering())
+}
 
 
 def question_type(name: str) -> QuestionType:
