@@ -17,6 +17,8 @@ matter to any strategy, so the app's shuffling of options is left out.
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import random
 import re
 import statistics
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from training.content import QuestionSpec, QuizSpec, read_content
+from training.content.question_types import question_type
 from training.services import drawing, grading
 
 WORD = re.compile(r"[a-z']+")
@@ -151,6 +154,30 @@ def _above_median(question: QuestionSpec, score: Callable[[str], float]) -> floa
     return _subset(question, chosen)
 
 
+def _ranked(question: QuestionSpec, score: Callable[[str], float]) -> float:
+    """Ordering: the steps in the order of their scores, highest first (ties in a random order).
+
+    Right only when the scores never rise along the keyed order; then each group of k tied steps is in
+    the right order with a chance of 1/k!.
+    """
+    texts = {o.id: o.text for o in question.options}
+    scores = [score(texts[step]) for step in question.correct]
+    if any(later > earlier for earlier, later in itertools.pairwise(scores)):
+        return 0.0
+    chance = 1.0
+    for value in set(scores):
+        chance /= math.factorial(scores.count(value))
+    return chance
+
+
+# How a test-wise person turns option scores into an answer, per question type (true/false aside).
+TACTICS: dict[str, Callable[[QuestionSpec, Callable[[str], float]], float]] = {
+    "single": _best,
+    "multiple": _above_median,
+    "ordering": _ranked,
+}
+
+
 def _statement_cue(question: QuestionSpec) -> float:
     """True/false: an absolute word means false, anything else true."""
     guess = "false" if ABSOLUTE.search(f"{question.scenario} {question.prompt}") else "true"
@@ -163,13 +190,12 @@ def _fixed(answer: str) -> Callable[[QuestionSpec], float]:
 
 def _by_score(score_of: Callable[[QuestionSpec], Callable[[str], float]], statement: Chance = _statement_cue) -> Chance:
     """A strategy that ranks options by a score: the best on single choice, those above the median on
-    multiple choice, and ``statement`` on true/false."""
+    multiple choice, the steps by score on ordering, and ``statement`` on true/false."""
 
     def chance(question: QuestionSpec) -> float:
         if question.type == "true_false":
             return statement(question)
-        score = score_of(question)
-        return _best(question, score) if question.type == "single" else _above_median(question, score)
+        return TACTICS[question.type](question, score_of(question))
 
     return chance
 
@@ -201,10 +227,9 @@ def _mixed(question: QuestionSpec) -> Callable[[str], float]:
 
 
 def _random(question: QuestionSpec) -> float:
-    """Blind guessing: one option at random; on multiple choice each option ticked with a coin."""
-    if question.type == "multiple":
-        return 0.5 ** len(question.options)
-    return 1 / len(question.options)
+    """Blind guessing, as each question type says: one option at random, each option of a multiple-choice
+    question ticked with a coin, the steps of an ordering question in a random order."""
+    return question_type(question.type).blind_chance(len(question.options))
 
 
 STRATEGIES: dict[str, Chance] = {

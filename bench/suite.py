@@ -230,6 +230,7 @@ def _get(client, url: str, status: int = 200) -> Callable[[int], int]:
 def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
     import sqlalchemy as sa
 
+    from training.content.question_types import question_type
     from training.extensions import db
     from training.models import Attempt, Certificate, Course, ModuleCompletion, Question, Role, User, UserRole, utcnow
     from training.services import bench_seed, register
@@ -289,8 +290,8 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
                 ],
             )
             taker_emails = [db.session.get(User, u).email for u in takers]
-            correct = {
-                q.qid: q.correct
+            correct = {  # the response each question's type grades right
+                q.qid: question_type(q.type).right_response(q.correct)
                 for q in db.session.scalars(sa.select(Question).where(Question.course_version_id == version.id))
             }
             # ~5,000 certificates for the ZIP: the newest core certificates, by issue date.

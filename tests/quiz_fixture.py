@@ -73,3 +73,27 @@ def bank(
             text += SINGLE.format(qid=f"{module}-{n}", module=module, scenario=scenario)
             number += 1
     return text
+
+
+# An ordering question ("put the steps of the reporting chain in order") added to the content fixture's bank,
+# which then draws all five questions: the four of content_fixture.QUIZ and this one.
+ORDERING = """\
+  - id: t-order
+    type: ordering
+    module: m-two
+    scenario: ORDER-SCENARIO a passenger in row 14 passes you a note asking for help.
+    prompt: ORDER-PROMPT put the steps of the reporting chain in order.
+    steps:
+      - {id: tell, text: Tell the senior cabin crew member discreetly}
+      - {id: note, text: Note what you saw and heard}
+      - {id: captain, text: The pilot-in-command alerts the authorities}
+    correct: [note, tell, captain]
+    explanation: ORDER-EXPLANATION note it, tell the senior, the captain reports ahead.
+    sources: [S1]
+"""
+ORDER_RIGHT = ["note@1", "tell@2", "captain@3"]  # the response that is right, as the page's selects send it
+
+
+def with_ordering(quiz: str) -> str:
+    """content_fixture.QUIZ (or a variant of it) with the ordering question, every question drawn."""
+    return quiz.replace("questions_per_attempt: 4", "questions_per_attempt: 5") + ORDERING

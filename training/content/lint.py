@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from training.content.question_types import TYPES
 from training.content.spec import ContentBundle, ModuleSpec, Problem, QuestionSpec, QuizSpec
 
 MIN_SINGLE_OPTIONS = 3
@@ -197,7 +198,7 @@ def _question_problems(path: str, field: str, question: QuestionSpec) -> Iterato
             f"a multiple-choice question needs at least {MIN_MULTIPLE_OPTIONS} options, found {len(question.options)}.",
             question.line,
         )
-    if question.type in ("single", "multiple") and question.options:
+    if TYPES[question.type].lint_options and question.options:
         median = statistics.median(len(o.text) for o in question.options)
         for index, option in enumerate(question.options):
             off = abs(len(option.text) - median)

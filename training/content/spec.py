@@ -16,8 +16,6 @@ JOB_FUNCTIONS: tuple[str, ...] = (
     "other",
 )
 
-QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false")
-
 # When a learner sees the keyed answers and explanations of a graded attempt (the bank's `show_answers`).
 SHOW_ANSWERS: tuple[str, ...] = ("after_pass", "after_each_attempt", "never")
 DEFAULT_SHOW_ANSWERS = "after_pass"
@@ -77,10 +75,13 @@ class ModuleSpec:
 
 @dataclass(frozen=True)
 class QuestionSpec:
-    """A quiz question. true_false questions get the options true/false and ``correct`` ("true",) or ("false",)."""
+    """A quiz question; its type (training.content.question_types) reads ``options`` and ``correct``.
+
+    true_false questions get the options true/false and ``correct`` ("true",) or ("false",); ordering
+    questions hold their steps as options and ``correct`` in the right order."""
 
     id: str
-    type: str  # one of QUESTION_TYPES
+    type: str  # a name in question_types.TYPES
     module: str  # slug of the module (of the course using the quiz) the question tests
     scenario: str  # "" when the question has none
     prompt: str

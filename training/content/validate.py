@@ -15,10 +15,10 @@ from pathlib import Path
 
 from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path
 from training.content.parsing import LineMap, ParseError, load_yaml, split_front_matter
+from training.content.question_types import TYPES
 from training.content.spec import (
     DEFAULT_SHOW_ANSWERS,
     JOB_FUNCTIONS,
-    QUESTION_TYPES,
     SHOW_ANSWERS,
     SPEC_VERSION,
     CheckQuestion,
@@ -35,7 +35,6 @@ from training.content.spec import (
 MODULES = "modules"
 QUIZZES = "quizzes"
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
-TRUE_FALSE_OPTIONS = (Option("true", "True"), Option("false", "False"))
 
 COURSE_KEYS = (
     "spec",
@@ -586,10 +585,25 @@ def _quiz_sources(r: Reader) -> tuple[Source, ...]:
     return tuple(sources)
 
 
+class _QuizAnswers:
+    """The option and answer readers a question type uses (shared with module checks)."""
+
+    def options(self, r: Reader) -> tuple[Option, ...] | None:
+        return _read_options(r, for_quiz=True)
+
+    def correct(self, r: Reader, options: tuple[Option, ...] | None, exactly_one: bool, what: str) -> tuple[str, ...]:
+        return _correct_ids(r, options, exactly_one, what)
+
+
+_QUIZ_ANSWERS = _QuizAnswers()
+
+
 def _read_question(
     report: Report, data: LineMap, path: str, source_keys: set[str] | None
 ) -> tuple[QuestionSpec, Reader]:
-    q = Reader(report, data, path, QUESTION_KEYS, QUESTION_REFUSED)
+    named = data.get("type")
+    kind_of = TYPES.get(named) if isinstance(named, str) else None
+    q = Reader(report, data, path, QUESTION_KEYS + (kind_of.keys if kind_of else ()), QUESTION_REFUSED)
     question_id = q.text("id")
     if question_id and not SLUG.match(question_id):
         q.problem(
@@ -597,10 +611,8 @@ def _read_question(
             f"question id '{question_id}' is not valid: use lower-case letters, digits and hyphens, e.g. 'rr-012'.",
         )
     kind = q.text("type")
-    if kind and kind not in QUESTION_TYPES:
-        q.problem(
-            "type", f"unknown type '{kind}'.{did_you_mean(kind, QUESTION_TYPES)} Use single, multiple or true_false."
-        )
+    if kind and kind not in TYPES:
+        q.problem("type", f"unknown type '{kind}'.{did_you_mean(kind, TYPES)} Use one of: {', '.join(TYPES)}.")
     module = q.slug("module")
     scenario = q.text("scenario", required=False)
     prompt = q.text("prompt")
@@ -621,24 +633,8 @@ def _read_question(
             )
     options: tuple[Option, ...] = ()
     correct: tuple[str, ...] = ()
-    if kind == "true_false":
-        options = TRUE_FALSE_OPTIONS
-        if "options" in data:
-            q.problem("options", "true_false questions take no options (they are always True and False); remove them.")
-        if q.present("correct"):
-            if isinstance(data["correct"], bool):
-                correct = ("true",) if data["correct"] else ("false",)
-            else:
-                q.problem(
-                    "correct",
-                    "a true_false question's answer is true or false (without quotes), "
-                    f"found {describe(data['correct'])}.",
-                )
-    elif kind in ("single", "multiple"):
-        parsed = _read_options(q, for_quiz=True)
-        options = parsed or ()
-        what = "a single-choice question" if kind == "single" else "a multiple-choice question"
-        correct = _correct_ids(q, parsed, exactly_one=kind == "single", what=what)
+    if kind in TYPES:
+        options, correct = TYPES[kind].read(q, _QUIZ_ANSWERS)
     spec = QuestionSpec(
         question_id, kind, module, scenario, prompt, options, correct, explanation, tuple(cited), q.line("id")
     )

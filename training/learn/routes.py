@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from training.content.question_types import question_type
 from training.extensions import db
 from training.forms import ConfirmForm
 from training.learn import bp
@@ -15,6 +16,7 @@ from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 
 bp.add_app_template_filter(contacts.dial_string, "dial")
+bp.add_app_template_global(question_type, "question_type")
 
 
 def _course_or_404(slug: str) -> Course:
@@ -182,7 +184,7 @@ def attempt(attempt_id: int):
             abort(400)
         answers = {key[2:]: request.form.getlist(key) for key in request.form if key.startswith("q-")}
         questions = quiz.questions_of(item)
-        unanswered = [n for n, (question, _) in enumerate(questions, start=1) if not answers.get(question.qid)]
+        unanswered = quiz.unanswered(questions, answers)
         if unanswered and request.form.get("unanswered") != "submit":
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)

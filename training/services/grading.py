@@ -1,26 +1,15 @@
-"""Grading of quiz answers: a small registry of one grading rule per question type."""
+"""Grading of quiz answers: each question type grades its own responses (training.content.question_types)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 
-Grader = Callable[[Iterable[str], Iterable[str]], bool]
-
-
-def _exact(correct: Iterable[str], given: Iterable[str]) -> bool:
-    """Right only when the chosen options are exactly the correct ones (a partial answer scores zero)."""
-    return set(given) == set(correct) and bool(set(correct))
+from training.content.question_types import question_type
 
 
-GRADERS: dict[str, Grader] = {
-    "single": _exact,
-    "true_false": _exact,
-    "multiple": _exact,
-}
-
-
-def is_correct(question_type: str, correct: Iterable[str], given: Iterable[str]) -> bool:
-    return GRADERS[question_type](correct, given)
+def is_correct(kind: str, correct: Sequence[str], given: Iterable[str]) -> bool:
+    """Whether a response to a question of this type is right (all or nothing)."""
+    return question_type(kind).is_correct(correct, given)
 
 
 def passed(correct_count: int, question_count: int, pass_mark: int) -> bool:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from training.content.question_types import TYPES, question_type
 from training.extensions import db
 from training.models import Attempt, CourseVersion, Question
-from training.services import grading
 
 MIN_ATTEMPTS = 10
 TOO_EASY, TOO_HARD = 90.0, 20.0  # facility, %
@@ -45,7 +45,7 @@ def content_fingerprint(
         "scenario": scenario,
         "prompt": prompt,
         "options": sorted(options),
-        "correct": sorted(correct),
+        "correct": TYPES[kind].fingerprint_key(list(correct)) if kind in TYPES else sorted(correct),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -228,12 +228,13 @@ def _count(stats: BankStats, items: dict[str, ItemStats], unchanged: dict[str, Q
         question = unchanged.get(entry["qid"])
         if question is None:
             continue
+        kind = question_type(question.type)
         given = answers.get(question.qid, [])
-        score = int(grading.is_correct(question.type, question.correct, given))
+        score = int(kind.is_correct(question.correct, given))
         item = items[question.qid]
         item.attempts += 1
         item.right += score
-        for option_id in given:
+        for option_id in kind.chosen(question.correct, given):
             item.chosen[option_id] = item.chosen.get(option_id, 0) + 1
         rest = (total - score) / (asked - 1) if asked > 1 else 0.0
         item.pairs.append((score, rest))

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from training import auditing
+from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
 from training.services import certification, drawing, grading
@@ -118,10 +119,8 @@ def start_attempt(user: User, course: Course) -> Attempt:
     chosen = drawing.draw(bank, version.questions_per_attempt, version.quiz_blueprint, lambda q: q.module_slug, _random)
     drawn = []
     for question in chosen:
-        option_ids = [o["id"] for o in question.options]
-        if question.type != "true_false":  # True stays before False
-            _random.shuffle(option_ids)
-        drawn.append({"qid": question.qid, "options": option_ids})
+        shown = question_type(question.type).present([o["id"] for o in question.options], _random)
+        drawn.append({"qid": question.qid, "options": shown})
     now = utcnow()
     attempt = Attempt(
         user_id=user.id,
@@ -135,6 +134,15 @@ def start_attempt(user: User, course: Course) -> Attempt:
     db.session.add(attempt)
     db.session.commit()
     return attempt
+
+
+def unanswered(questions: list[tuple[Question, list[dict[str, str]]]], answers: dict[str, list[str]]) -> list[int]:
+    """The numbers (from 1) of the questions that the answers leave unanswered, as each type counts it."""
+    return [
+        n
+        for n, (question, options) in enumerate(questions, start=1)
+        if not question_type(question.type).answered(answers.get(question.qid, []), [o["id"] for o in options])
+    ]
 
 
 def questions_of(attempt: Attempt) -> list[tuple[Question, list[dict[str, str]]]]:
@@ -214,7 +222,7 @@ def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None
         return False
     late = now > attempt.deadline_at + SUBMIT_GRACE
     drawn = questions_of(attempt)
-    allowed = {q.qid: {o["id"] for o in options} for q, options in drawn}
+    allowed = {q.qid: question_type(q.type).values([o["id"] for o in options]) for q, options in drawn}
     kept = (
         {} if late else {qid: sorted(set(choice) & allowed[qid]) for qid, choice in answers.items() if qid in allowed}
     )

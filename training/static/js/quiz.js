@@ -8,10 +8,19 @@
   var total = Number(form.getAttribute("data-total"));
   var count = form.querySelector(".answered-count");
 
+  // A question is answered when one of its options is chosen, or, for an ordering question, when every
+  // step has a place.
   function answered() {
-    var names = {};
-    form.querySelectorAll("input[name^='q-']:checked").forEach(function (input) { names[input.name] = true; });
-    return Object.keys(names).length;
+    var count = 0;
+    form.querySelectorAll("fieldset.question").forEach(function (question) {
+      var selects = question.querySelectorAll("select[name^='q-']");
+      if (selects.length) {
+        if (Array.prototype.every.call(selects, function (select) { return select.value !== ""; })) { count += 1; }
+      } else if (question.querySelector("input[name^='q-']:checked")) {
+        count += 1;
+      }
+    });
+    return count;
   }
   function update() { if (count) { count.textContent = String(answered()); } }
   form.addEventListener("change", update);
