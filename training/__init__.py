@@ -38,16 +38,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from training import audit_cli, backup_cli, bench_cli, cli, errors, input_guard, security_headers
+    from training import errors, input_guard, security_headers
 
     _register_template_context(app)
     errors.register(app)
     security_headers.register(app)
     input_guard.register(app)
-    cli.register(app)
-    audit_cli.register(app)
-    bench_cli.register(app)
-    backup_cli.register(app)
     _check_every_route_has_a_permission(app)
     return app
 
@@ -102,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from training.audit import bp as audit_bp
     from training.auth import bp as auth_bp
     from training.certify import bp as certify_bp
+    from training.commands import bp as commands_bp
     from training.home import bp as home_bp
     from training.learn import bp as learn_bp
     from training.manage import bp as manage_bp
@@ -113,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(commands_bp)  # the flask commands, no routes
 
 
 def _register_template_context(app: Flask) -> None:

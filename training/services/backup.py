@@ -13,7 +13,7 @@ Restoring replaces the database wholesale (SQLite: the backup API, in one step; 
 all. ``check_restored`` then proves the result: every certificate PDF hashes to its ``pdf_sha256``,
 the database matches the manifest, and the audit chain verifies.
 
-This module knows nothing of Flask requests; the commands are in ``training/backup_cli.py``.
+This module knows nothing of Flask requests; the commands are in ``training/commands/backup.py``.
 """
 
 from __future__ import annotations
