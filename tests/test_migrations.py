@@ -9,8 +9,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import new_database_app
-from training import MIGRATIONS_DIR
-from training.extensions import db
+from training.extensions import MIGRATIONS_DIR, db
 
 
 def _scripts() -> ScriptDirectory:

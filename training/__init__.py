@@ -13,10 +13,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training.config import create_private_sqlite_file, load_config
-from training.extensions import csrf, db, limiter, login_manager, migrate
+from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
 from training.ids import DatabaseIdConverter
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

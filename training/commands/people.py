@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from training.auth.links import issue_invitation_link
 from training.commands.base import bp, fail
 from training.models import ORG_KIND_LABELS, JobFunction, Role, User
 from training.services import organizations, people
 from training.services.accounts import find_by_email
 from training.services.errors import ServiceError
+from training.services.links import issue_invitation_link
 
 
 @bp.cli.command("create-org")

@@ -31,6 +31,7 @@ from training.models import (
 from training.services import card_text, contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
+from training.services.links import absolute_url
 
 DATE_FORMAT = "%-d %B %Y"
 
@@ -63,8 +64,6 @@ def _signer():
 
 
 def verify_url(serial: str) -> str:
-    from training.auth.links import absolute_url
-
     return absolute_url("certify.verify", serial=serial)
 
 
