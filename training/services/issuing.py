@@ -131,7 +131,7 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
         course_title=version.title,
         version_label=version.version_label,
     )
-    signed = _render_signed(certificate, org)
+    signed = render_signed_certificate(certificate, org)
     certificate.pdf = signed
     certificate.pdf_sha256 = hashlib.sha256(signed).hexdigest()
     db.session.add(certificate)
@@ -139,7 +139,11 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
     return IssueOutcome(certificate)
 
 
-def _render_signed(certificate: Certificate, org: Organization) -> bytes:
+def render_signed_certificate(certificate: Certificate, org: Organization) -> bytes:
+    """The signed PDF of ``certificate``, whose fields are all set; nothing is stored.
+
+    Issuing stores these bytes with their SHA-256, and they are never rendered again for that certificate.
+    """
     url = verify_url(certificate.serial)
     logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
     context = {
