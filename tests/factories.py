@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT
+from tests.helpers import csrf_token, submit, text
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, Organization, Role, User, UserRole
 from training.services import requirements, serials

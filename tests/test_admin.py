@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import Organization, OrgKind, Role, User
 

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
 from tests.content_fixture import write_content
 from tests.factories import pass_course
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import AuditEvent, Certificate, OrgKind, Role
 from training.services import audit, content_loader

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import login, submit, text
 from tests.content_fixture import write_content
+from tests.helpers import login, submit, text
 from training.models import OrgKind, Role, TokenPurpose
 from training.services import audit_text, content_loader
 

@@ -13,9 +13,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import new_database_app
-from training import MIGRATIONS_DIR
-from training.extensions import db
+from tests.helpers import new_database_app
+from training.extensions import MIGRATIONS_DIR, db
 from training.models import GENESIS_HASH, AuditEvent, AuditHead, Role
 from training.services import audit
 

@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, text
 from tests.content_fixture import write_content
 from tests.factories import NOW, add_certificates
+from tests.helpers import login, text
 from training.extensions import db
 from training.models import Certificate, Organization, OrgKind, Role, User, utcnow
 from training.services import content_loader
@@ -178,6 +178,7 @@ def test_bulk_zip_is_scoped(client, world):
     assert serials_in_zip == set(world["serials_air"])
 
 
+@pytest.mark.slow  # a load test: thousands of certificates through the ZIP
 def test_zip_streams_with_flat_memory(app, client, world, make_user):
     """A few thousand certificates: peak memory stays far below the archive's size."""
     people = [make_user(world["airline"], full_name=f"Bulk {n}", job_function="gate") for n in range(5)]

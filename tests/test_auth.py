@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, csrf_token, login, submit, text
+from tests.helpers import PASSWORD, csrf_token, login, submit, text
 from training.extensions import db
 from training.models import Role, User
 
@@ -64,6 +65,7 @@ def test_throttle_message_is_the_same_for_unknown_accounts(client):
     assert "Too many failed sign-in attempts" in text(blocked)
 
 
+@pytest.mark.slow  # many sign-ins, each hashing a password
 def test_failed_logins_are_throttled_per_address(client, make_org, make_user):
     person = make_user(make_org())
     for n in range(12):  # LOGIN_FAILURES_PER_IP is 12 in the test configuration

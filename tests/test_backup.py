@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import login, new_database_app
 from tests.content_fixture import write_content
 from tests.factories import add_certificates, pass_course
+from tests.helpers import login, new_database_app
 from training.extensions import db
 from training.models import AuditEvent, Certificate, Organization, OrgKind, User
 from training.services import audit, content_loader

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from tests.conftest import login, make_app, text
+from tests.helpers import login, make_app, text
 from training.extensions import db
 from training.models import Role
 

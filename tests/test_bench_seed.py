@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -38,6 +39,7 @@ def _empty_people(app: Flask) -> None:
         db.session.commit()
 
 
+@pytest.mark.slow  # seeds benchmark data twice
 def test_bench_seed_builds_reproducible_data(app: Flask, runner) -> None:
     result = runner.invoke(args=["bench-seed", "--organizations", "2", "--staff", "60", "--seed", "7"])
     assert result.exit_code == 0, result.output

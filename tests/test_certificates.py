@@ -20,9 +20,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import pass_course
+from tests.helpers import csrf_token, login, submit, text
 from tests.pdf_tools import assert_archival_tagged_and_signed, pdf_lines, run_tool
 from training.extensions import db
 from training.models import Certificate, OrgKind, ReportingContact, Role

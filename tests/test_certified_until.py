@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import login, submit
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import add_certificates, add_staff, pass_course, start_quiz
+from tests.helpers import login, submit
 from training.extensions import db
 from training.models import Certificate, Course, Organization, Requirement, Role, User
 from training.models.types import UTCDateTime

@@ -7,13 +7,34 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import Organization, Role, User
 from training.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
+COMMANDS = [
+    "create-org",
+    "create-user",
+    "invite",
+    "seed-demo",
+    "load-content",
+    "send-reminders",
+    "send-outbox",
+    "audit-verify",
+    "backup",
+    "restore",
+    "bench-seed",
+]
 
-@pytest.mark.parametrize("command", ["create-org", "create-user", "invite", "seed-demo"])
+
+def test_the_commands_are_at_the_top_level(runner):
+    result = runner.invoke(args=["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    assert set(COMMANDS) <= listed, f"missing: {set(COMMANDS) - listed}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(runner, command):
     result = runner.invoke(args=[command, "--help"])
     assert result.exit_code == 0

@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login, submit
 from tests.content_fixture import write_content
 from tests.factories import IMPORT, preview_import
+from tests.helpers import csrf_token, login, submit
 from training.extensions import db
 from training.models import OutboxMessage, Requirement, Role, StaffImport, User, utcnow
 from training.services import content_loader, reminders, staff_import

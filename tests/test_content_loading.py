@@ -28,6 +28,7 @@ def _versions(app) -> list[tuple[str, str]]:
     return sorted((slug, h) for slug, h in rows)
 
 
+@pytest.mark.slow  # checks every shipped course and bank
 def test_shipped_content_passes_check(runner):
     result = runner.invoke(args=["load-content", "--check"])
     assert result.exit_code == 0, result.output

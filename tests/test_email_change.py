@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.conftest import PASSWORD, login, submit, text
+from tests.helpers import PASSWORD, login, submit, text
 from tests.test_staff_import import IMPORT, _csv, _rows, _upload
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OrgKind, OutboxMessage, Role, StaffImport, User, utcnow
@@ -179,7 +179,7 @@ def test_an_expired_or_forged_link_is_refused(app, client, org, admin, make_user
 def test_a_pending_learners_address_is_corrected_at_once(app, client, org, admin, make_user):
     newcomer = make_user(org, Role.LEARNER, password=None, email="typo@sky.tset")
     with app.test_request_context(), app.app_context():
-        from training.auth.links import issue_invitation_link
+        from training.services.links import issue_invitation_link
 
         issue_invitation_link(db.session.get(User, newcomer.id))
     _admin_changes_address(client, admin, newcomer, "right@sky.test")

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl.utils import get_column_letter
 
-from tests.conftest import login
 from tests.content_fixture import write_content
 from tests.factories import add_certificates
+from tests.helpers import login
 from tests.spreadsheet_tools import calc_rows, sheet_of
 from training.extensions import db
 from training.models import OrgKind, Requirement, Role, User

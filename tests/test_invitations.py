@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OrgKind, Role, TokenPurpose, User
 from training.services.accounts import _serializer

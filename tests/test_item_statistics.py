@@ -10,8 +10,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, text
 from tests.content_fixture import write_content
+from tests.helpers import login, text
 from training.extensions import db
 from training.models import Course, Role, User
 from training.services import content_loader, quiz

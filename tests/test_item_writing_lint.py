@@ -276,6 +276,7 @@ def test_check_command_prints_the_figures_and_fails_on_a_finding(app, runner, tm
         app.config["CONTENT_DIR"] = previous
 
 
+@pytest.mark.slow  # lints every shipped bank
 def test_shipped_banks_pass_the_lint(project_root):
     bundle, problems = read_content(project_root)
     assert problems == []

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
 from tests.factories import CONFIRM_UNANSWERED
+from tests.helpers import csrf_token, login, submit, text
 from training.extensions import db
 from training.models import Attempt, AuditEvent, ModuleCompletion, OrgKind, ReportingContact, Role
 from training.services import content_loader

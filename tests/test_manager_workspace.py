@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from tests.conftest import login, submit, text
 from tests.content_fixture import write_content, write_refresher
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import (
     Attempt,

@@ -8,9 +8,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import new_database_app
-from training import MIGRATIONS_DIR
-from training.extensions import db
+from tests.helpers import new_database_app
+from training.extensions import MIGRATIONS_DIR, db
 
 
 def _scripts() -> ScriptDirectory:

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login, text
 from tests.factories import IMPORT, preview_import
+from tests.helpers import csrf_token, login, text
 from training.extensions import db
 from training.models import OutboxMessage, Role, utcnow
 from training.services import mailer, staff_import

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, login, submit, text
+from tests.helpers import PASSWORD, login, submit, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role, TokenPurpose, User, utcnow
 from training.services import accounts, password_reset, passwords
@@ -169,7 +169,7 @@ def test_deactivated_people_get_no_link_even_with_an_old_one(app, client, person
 
 
 def _invitation_path(app, person) -> str:
-    from training.auth.links import issue_invitation_link
+    from training.services.links import issue_invitation_link
 
     with app.test_request_context(), app.app_context():
         link = issue_invitation_link(db.session.get(User, person.id))

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login, text
 from tests.content_fixture import write_content
 from tests.factories import IMPORT, add_certificates, add_staff, preview_import
+from tests.helpers import csrf_token, login, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, Organization, OrgKind, Role, TokenPurpose, User
 from training.services import audit, content_loader

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from bench import guessers
-from tests.conftest import login, submit, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, QUIZ, write_content
 from tests.factories import CONFIRM_UNANSWERED, start_quiz
+from tests.helpers import login, submit, text
 from tests.quiz_fixture import ORDER_RIGHT, ORDERING, with_ordering
 from training.content import read_content
 from training.content.question_types import TYPES, QuestionType

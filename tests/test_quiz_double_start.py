@@ -7,8 +7,8 @@ import threading
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login, submit
 from tests.content_fixture import write_content
+from tests.helpers import csrf_token, login, submit
 from training.extensions import db
 from training.models import Attempt, Role
 from training.services import content_loader

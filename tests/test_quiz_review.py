@@ -8,9 +8,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
 from tests.content_fixture import QUIZ, write_content
 from tests.factories import pass_course, start_quiz
+from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import Certificate, Role
 from training.services import content_loader

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import free_port, mail_body
 from tests.content_fixture import write_content, write_refresher
+from tests.helpers import free_port, mail_body
 from training.extensions import db
 from training.models import Attempt, Certificate, Course, OutboxMessage, Requirement, Role, utcnow
 from training.services import content_loader

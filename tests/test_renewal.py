@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, text
 from tests.content_fixture import ANSWERS_ALL_RIGHT, REFRESHER_ANSWERS, write_content, write_refresher
 from tests.factories import pass_course
+from tests.helpers import login, text
 from training.extensions import db
 from training.models import Certificate, Course, Role
 from training.services import content_loader

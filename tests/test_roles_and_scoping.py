@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login, submit, text
+from tests.helpers import login, submit, text
 from training import policy
 from training.extensions import db
 from training.models import OrgKind, Role, User

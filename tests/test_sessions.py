@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from tests.conftest import PASSWORD, csrf_token, login, new_database_app, submit
+from tests.helpers import PASSWORD, csrf_token, login, new_database_app, submit
 from training.extensions import db
 from training.models import Role
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from training import create_app
-from training.auth.links import absolute_url
 from training.config import ConfigurationError, load_config
 from training.extensions import db
 from training.services import signing
+from training.services.links import absolute_url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token, make_app, text
+from tests.helpers import PASSWORD, csrf_token, make_app, text
 from training.config import ConfigurationError
 from training.models import Role
 
@@ -39,6 +39,7 @@ def test_failures_from_one_address_stop_that_address(app, make_org, make_user):
     assert _sign_in(app, person.email, WRONG, "203.0.113.7") == 429
 
 
+@pytest.mark.slow  # many sign-ins, each hashing a password
 def test_the_per_account_ceiling_stops_everyone(app, make_org, make_user):
     person = make_user(make_org(), Role.LEARNER)
     ceiling = 20  # LOGIN_FAILURES_PER_ACCOUNT in the test configuration: 20/hour

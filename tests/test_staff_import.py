@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import PASSWORD, csrf_token, login, submit, text
+from tests.helpers import PASSWORD, csrf_token, login, submit, text
 from training.extensions import db
 from training.models import (
     AccessToken,

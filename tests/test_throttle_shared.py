@@ -18,7 +18,7 @@ WORKER = textwrap.dedent(
     """
     import re, sys
     sys.path.insert(0, {root!r})
-    from tests.conftest import make_app
+    from tests.helpers import make_app
     app = make_app({db!r}, RATELIMIT_STORAGE_URI={storage!r})
     client = app.test_client()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
@@ -47,6 +47,7 @@ def _worker(code: str, *passwords: str) -> list[int]:
 
 
 @pytest.mark.skipif(not _redis_up(), reason="no Redis server on 127.0.0.1:6379")
+@pytest.mark.slow  # two worker processes and a Redis server
 def test_two_worker_processes_share_the_failure_count(database_url, make_org, make_user):
     email = f"shared-{uuid.uuid4().hex[:8]}@example.test"
     make_user(make_org(), Role.LEARNER, email=email)

@@ -13,10 +13,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training.config import create_private_sqlite_file, load_config
-from training.extensions import csrf, db, limiter, login_manager, migrate
+from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
 from training.ids import DatabaseIdConverter
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -38,17 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from training import audit_cli, backup_cli, base_url_check, bench_cli, cli, errors, input_guard, security_headers
+    from training import base_url_check, errors, input_guard, security_headers
 
     _register_template_context(app)
     errors.register(app)
     security_headers.register(app)
     input_guard.register(app)
     base_url_check.register(app)
-    cli.register(app)
-    audit_cli.register(app)
-    bench_cli.register(app)
-    backup_cli.register(app)
     _check_every_route_has_a_permission(app)
     return app
 
@@ -103,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from training.audit import bp as audit_bp
     from training.auth import bp as auth_bp
     from training.certify import bp as certify_bp
+    from training.commands import bp as commands_bp
     from training.home import bp as home_bp
     from training.learn import bp as learn_bp
     from training.manage import bp as manage_bp
@@ -114,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(commands_bp)  # the flask commands, no routes
 
 
 def _register_template_context(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """The single instances of the Flask extensions, bound to the app in create_app()."""
 
+from pathlib import Path
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,6 +24,9 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+
+# The Alembic migrations: the one way the schema is built, and where a backup reads the code's revision.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

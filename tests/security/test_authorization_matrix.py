@@ -23,7 +23,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import login
+from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.world import COURSE, MODULE, USERS, OrgObjects
 from training.extensions import db
@@ -217,6 +217,7 @@ def test_every_route_has_a_row(app):
         assert pair == (len(_variants(endpoint)) == 2), f"{endpoint}: a pair exactly when the URL names an object"
 
 
+@pytest.mark.slow  # every route for every kind of user
 def test_the_authorization_matrix(app, world):
     clients = _clients(app, world)
     observed: dict[str, dict[str, str]] = {}
@@ -283,12 +284,12 @@ _ACTIONS = {
     "manager": ("/manage/staff/{id}/invitation", "/manage/staff/{id}/deactivate", "/manage/staff/{id}/reactivate"),
     "admin": ("/admin/people/{id}/invitation", "/admin/people/{id}/deactivate", "/admin/people/{id}/reactivate"),
 }
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def _session_token(client) -> str:
     """A valid CSRF token for the client's session (any page's form carries the same one)."""
-    match = _CSRF.search(client.get("/account/password").get_data(as_text=True))
+    match = CSRF_FIELD.search(client.get("/account/password").get_data(as_text=True))
     assert match
     return match.group(1)
 
@@ -333,6 +334,7 @@ def _email_change(app, client, token: str, actor: str, person) -> str:
         return "now" if db.session.get(User, person.id).email == new_email else "confirm"
 
 
+@pytest.mark.slow  # every account action for every role
 def test_acting_on_people_by_role(app, world):
     clients = _clients(app, world)
     observed: dict[tuple[str, str, str], str] = {}

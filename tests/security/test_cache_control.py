@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login, submit
+from tests.helpers import login, submit
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import URLS
 from tests.test_password_reset import _link_in, _mails
@@ -21,6 +21,7 @@ def _no_store(response) -> bool:
     return "no-store" in response.headers.get("Cache-Control", "")
 
 
+@pytest.mark.slow  # every route for every role
 def test_every_route_answers_a_signed_in_person_with_no_store(app, world):
     missing = []
     for name in SIGNED_IN_PEOPLE:

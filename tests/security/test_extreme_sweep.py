@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import login
+from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import EXPECTED, URLS
 from tests.security.world import USERS, OrgObjects

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, login, submit, text
+from tests.helpers import csrf_token, login, submit, text
 from training.models import OrgKind, Role
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import _CSRF, PASSWORD, login, make_app
+from tests.helpers import CSRF_FIELD, PASSWORD, login, make_app
 from tests.security import world as world_module
 from training.config import ConfigurationError
 from training.extensions import db
@@ -89,7 +89,7 @@ def test_production_cookies_are_secure_httponly_samesite(database_url, world, mo
 
 def login_over_https(client, email: str):
     page = client.get("/login", base_url="https://training.test")
-    match = _CSRF.search(page.get_data(as_text=True))
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
     assert match
     response = client.post(
         "/login",

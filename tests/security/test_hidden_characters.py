@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, login, submit, text
 from tests.content_fixture import write_content
 from tests.factories import add_certificates
+from tests.helpers import csrf_token, login, submit, text
 from training.extensions import db
 from training.models import Certificate, Organization, OrgKind, ReportingContact, Role, User
 from training.services import content_loader

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, login
 from tests.content_fixture import write_content
+from tests.helpers import csrf_token, login
 from training.content.validate import read_content
 from training.extensions import db
 from training.models import Organization, Role, StaffImport, User

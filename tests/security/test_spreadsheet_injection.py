@@ -15,9 +15,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.conftest import login
 from tests.content_fixture import write_content
 from tests.factories import add_certificates
+from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import URLS
 from tests.security.test_extreme_sweep import viewer

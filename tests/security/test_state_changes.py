@@ -13,7 +13,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import login
+from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import URLS
 from tests.security.world import USERS

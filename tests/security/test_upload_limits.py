@@ -13,9 +13,9 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import csrf_token, login, text
 from tests.content_fixture import write_content
 from tests.factories import pass_course
+from tests.helpers import csrf_token, login, text
 from training.extensions import db
 from training.models import Certificate, Role
 from training.services import content_loader, org_settings, staff_import

@@ -16,9 +16,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import PASSWORD, login
 from tests.content_fixture import write_content
 from tests.factories import pass_course
+from tests.helpers import PASSWORD, login
 from training.extensions import db
 from training.models import Assignment, Attempt, Certificate, Course, Organization, OrgKind, Role, User
 from training.services import contacts, content_loader, staff_import
@@ -62,7 +62,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
     login(client, learner.email)
     attempt_id = pass_course(client)
     with app.app_context():
-        from training.auth.links import issue_invitation_link
+        from training.services.links import issue_invitation_link
 
         org_row = db.session.get(Organization, org.id)
         attempt = db.session.get(Attempt, attempt_id)

@@ -7,7 +7,6 @@ from flask_login import current_user
 from training import person_actions
 from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
-from training.auth.links import email_change_link
 from training.extensions import db
 from training.forms import ConfirmForm, choices
 from training.ids import parse_id
@@ -15,6 +14,7 @@ from training.models import Organization, OrgKind, Role, User
 from training.policy import Ability, can_issue_sign_in_link, permission
 from training.services import directory, item_stats, organizations, people
 from training.services.errors import ServiceError
+from training.services.links import email_change_link
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
 
 

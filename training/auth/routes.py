@@ -8,13 +8,13 @@ from flask_login import current_user, login_user, logout_user
 from training.after_response import run_after
 from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
-from training.auth.links import issue_password_reset_link
 from training.extensions import limiter
 from training.forms import ConfirmForm
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
 from training.services.errors import ServiceError
+from training.services.links import issue_password_reset_link
 from training.views import apply_errors
 
 

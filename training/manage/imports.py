@@ -7,7 +7,6 @@ from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
-from training.auth.links import add_invitation_links
 from training.extensions import db
 from training.forms import Form
 from training.manage import bp
@@ -15,6 +14,7 @@ from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
 from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
+from training.services.links import add_invitation_links
 from training.views import apply_errors
 
 

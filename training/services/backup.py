@@ -13,7 +13,7 @@ Restoring replaces the database wholesale (SQLite: the backup API, in one step; 
 all. ``check_restored`` then proves the result: every certificate PDF hashes to its ``pdf_sha256``,
 the database matches the manifest, and the audit chain verifies.
 
-This module knows nothing of Flask requests; the commands are in ``training/backup_cli.py``.
+This module knows nothing of Flask requests; the commands are in ``training/commands/backup.py``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from training.extensions import db
+from training.extensions import MIGRATIONS_DIR, db
 from training.models import Certificate
 from training.services import audit
 
@@ -143,8 +143,6 @@ def held_rows(engine: sa.Engine) -> int:
 
 def code_revision() -> str | None:
     """The Alembic revision this code's migrations end at."""
-    from training import MIGRATIONS_DIR
-
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 

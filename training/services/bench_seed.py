@@ -104,8 +104,7 @@ class BenchReport:
 
 def seeded_serial(rng: random.Random) -> str:
     """A serial like ``serials.new_serial()`` (same alphabet and check character), drawn from ``rng``."""
-    body = "".join(rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_CHARS))
-    return serials.format_serial(body + serials._check_char(body))
+    return serials.serial_from_body("".join(rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_CHARS)))
 
 
 def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -139,7 +138,7 @@ def seed(organizations: int = 12, staff: int = 20_000, seed: int = 1, now: datet
     }
     if CORE_SLUG not in courses:
         raise BenchSeedError(f"The course {CORE_SLUG!r} is not loaded.")
-    required_for = requirements._published_required_for()
+    required_for = requirements.published_required_for()
     shared_hash = passwords.hash_password(BENCH_PASSWORD)
 
     org_ids = _seed_orgs(organizations, rng)
@@ -377,6 +376,6 @@ class _History:
             if row["course_id"] not in rendered:
                 org = db.session.get(Organization, row["organization_id"])
                 fields = {k: v for k, v in row.items() if k not in ("pdf", "pdf_sha256")}
-                pdf = issuing._render_signed(Certificate(**fields), org)
+                pdf = issuing.render_signed_certificate(Certificate(**fields), org)
                 rendered[row["course_id"]] = (pdf, hashlib.sha256(pdf).hexdigest())
             row["pdf"], row["pdf_sha256"] = rendered[row["course_id"]]

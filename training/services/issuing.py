@@ -31,6 +31,7 @@ from training.models import (
 from training.services import card_text, contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
+from training.services.links import absolute_url
 
 DATE_FORMAT = "%-d %B %Y"
 
@@ -63,8 +64,6 @@ def _signer():
 
 
 def verify_url(serial: str) -> str:
-    from training.auth.links import absolute_url
-
     return absolute_url("certify.verify", serial=serial)
 
 
@@ -132,7 +131,7 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
         course_title=version.title,
         version_label=version.version_label,
     )
-    signed = _render_signed(certificate, org)
+    signed = render_signed_certificate(certificate, org)
     certificate.pdf = signed
     certificate.pdf_sha256 = hashlib.sha256(signed).hexdigest()
     db.session.add(certificate)
@@ -140,7 +139,11 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
     return IssueOutcome(certificate)
 
 
-def _render_signed(certificate: Certificate, org: Organization) -> bytes:
+def render_signed_certificate(certificate: Certificate, org: Organization) -> bytes:
+    """The signed PDF of ``certificate``, whose fields are all set; nothing is stored.
+
+    Issuing stores these bytes with their SHA-256, and they are never rendered again for that certificate.
+    """
     url = verify_url(certificate.serial)
     logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
     context = {

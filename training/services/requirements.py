@@ -31,8 +31,11 @@ def _end_of_day(day) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
-def _published_required_for() -> dict[str, set[int]]:
-    """job function -> ids of the published courses that require it."""
+def published_required_for() -> dict[str, set[int]]:
+    """job function -> ids of the published courses that require it.
+
+    Read it once and pass it to ``desired`` when working out the requirements of many people.
+    """
     rows = db.session.execute(
         sa.select(CourseRequirement.job_function, Course.id)
         .join(Course, Course.current_version_id == CourseRequirement.course_version_id)
@@ -48,7 +51,7 @@ def desired(
     org: Organization, required_for: dict[str, set[int]] | None = None, user_id: int | None = None
 ) -> dict[tuple[int, int], tuple]:
     """(user id, course id) -> (due at, source) for every active person of the organization (or one)."""
-    required_for = _published_required_for() if required_for is None else required_for
+    required_for = published_required_for() if required_for is None else required_for
     grace = timedelta(days=org.days_to_complete)
     assignments = list(
         db.session.scalars(
@@ -128,6 +131,6 @@ def sync_person(person: User, previous_org_id: int | None = None) -> None:
 
 
 def sync_all() -> None:
-    required_for = _published_required_for()
+    required_for = published_required_for()
     for org in db.session.scalars(sa.select(Organization)):
         sync_org(org, required_for)

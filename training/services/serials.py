@@ -31,7 +31,12 @@ def _check_char(body: str) -> str:
 
 
 def new_serial() -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARS))
+    return serial_from_body("".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARS)))
+
+
+def serial_from_body(body: str) -> str:
+    """The serial whose random part is ``body`` (RANDOM_CHARS characters of ALPHABET): its check
+    character appended, written in groups of four."""
     return format_serial(body + _check_char(body))
 
 

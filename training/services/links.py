@@ -1,4 +1,5 @@
-"""Absolute links people receive by hand or email (invitations, password resets)."""
+"""Absolute links people receive by hand or email (invitations, password resets, email changes,
+certificate checks), built on BASE_URL so the command line, imports and issuing make the same ones."""
 
 from __future__ import annotations
 

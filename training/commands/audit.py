@@ -1,17 +1,15 @@
-"""`flask --app app audit-verify`: check the audit trail's hash chain, e.g. nightly from cron."""
+"""The audit trail: `audit-verify`, e.g. nightly from cron."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
-from flask.cli import with_appcontext
 
+from training.commands.base import bp
 from training.extensions import db
 from training.services import audit
 
 
-@click.command("audit-verify")
-@with_appcontext
+@bp.cli.command("audit-verify")
 def audit_verify() -> None:
     """Recompute every audit event's hash and link; exit 1 and name the first broken row if any."""
     try:
@@ -22,7 +20,3 @@ def audit_verify() -> None:
         click.echo(f"audit trail BROKEN at {result.reason}", err=True)
         raise SystemExit(1)
     click.echo(f"audit trail intact: {result.checked} events")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(audit_verify)

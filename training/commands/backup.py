@@ -1,23 +1,15 @@
-"""`flask --app app backup` and `flask --app app restore`: the whole database in one file, and back."""
+"""Backups: `backup` writes the whole database to one file, `restore` puts it back."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 import sqlalchemy as sa
-from flask import Flask
-from flask.cli import with_appcontext
 
+from training.commands.base import bp, fail
 from training.extensions import db
 from training.services import backup as backups
-
-
-def _fail(message: str) -> NoReturn:
-    db.session.rollback()
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(1)
 
 
 def _database_error(exc: sa.exc.SQLAlchemyError) -> str:
@@ -39,9 +31,8 @@ def _size(n: float) -> str:
     return f"{n / 1024:.1f} GB"
 
 
-@click.command("backup")
+@bp.cli.command("backup")
 @click.option("--output", required=True, type=click.Path(path_type=Path), help="The backup file to write.")
-@with_appcontext
 def backup_command(output: Path) -> None:
     """Write a consistent snapshot of the whole database (certificate PDFs, logos, audit trail) to one file.
 
@@ -51,9 +42,9 @@ def backup_command(output: Path) -> None:
     try:
         written = backups.create_backup(db.engine, output)
     except backups.BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except sa.exc.SQLAlchemyError as exc:
-        _fail(_database_error(exc))
+        fail(_database_error(exc))
     manifest = written.manifest
     summary = manifest.summary
     click.echo(
@@ -63,10 +54,9 @@ def backup_command(output: Path) -> None:
     )
 
 
-@click.command("restore")
+@bp.cli.command("restore")
 @click.option("--input", "source", required=True, type=click.Path(path_type=Path), help="A file written by `backup`.")
 @click.option("--yes", is_flag=True, help="Replace the database even if it is not empty.")
-@with_appcontext
 def restore_command(source: Path, yes: bool) -> None:
     """Replace the database with a backup, then check every certificate PDF, the counts and the audit trail.
 
@@ -79,18 +69,18 @@ def restore_command(source: Path, yes: bool) -> None:
         manifest = backups.read_manifest(source)
         backups.check_kind(manifest, engine.url)
         if not yes and (rows := backups.held_rows(engine)):
-            _fail(f"{target} is not empty ({rows} rows); restoring replaces everything in it: add --yes to do so")
+            fail(f"{target} is not empty ({rows} rows); restoring replaces everything in it: add --yes to do so")
         db.session.remove()
         backups.restore(engine, source, manifest)
     except backups.BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except sa.exc.SQLAlchemyError as exc:
-        _fail(_database_error(exc))
+        fail(_database_error(exc))
 
     try:
         check = backups.check_restored(manifest)
     except sa.exc.SQLAlchemyError as exc:
-        _fail(f"restored, but the checks could not run: {_database_error(exc)}")
+        fail(f"restored, but the checks could not run: {_database_error(exc)}")
     finally:
         db.session.rollback()
     summary = manifest.summary
@@ -106,8 +96,3 @@ def restore_command(source: Path, yes: bool) -> None:
     head = backups.code_revision()
     if summary.alembic_revision != head:
         click.echo(f"note: this code's schema is at revision {head}: run `flask --app app db upgrade`")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)

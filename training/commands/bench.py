@@ -1,20 +1,18 @@
-"""`flask --app app bench-seed`: fill an empty, throwaway database with benchmark data at airline scale."""
+"""Benchmark data: `bench-seed` fills an empty, throwaway database at airline scale."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
-from flask.cli import with_appcontext
 
+from training.commands.base import bp
 from training.extensions import db
 from training.services import bench_seed
 
 
-@click.command("bench-seed")
+@bp.cli.command("bench-seed")
 @click.option("--organizations", default=12, show_default=True, help="Operators overseen by one authority.")
 @click.option("--staff", default=20_000, show_default=True, help="Staff in total, spread over the operators.")
 @click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same data.")
-@with_appcontext
 def bench_seed_command(organizations: int, staff: int, seed: int) -> None:
     """Add benchmark organizations, staff, attempts and certificates. Empty databases only: never real data."""
     try:
@@ -28,7 +26,3 @@ def bench_seed_command(organizations: int, staff: int, seed: int) -> None:
         f"{report.module_completions} module completions in {report.seconds:.1f} s"
     )
     click.echo(f"manager {report.manager_email}, auditor {report.auditor_email}, password {report.password}")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(bench_seed_command)
