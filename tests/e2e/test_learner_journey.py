@@ -73,14 +73,15 @@ def test_learner_takes_the_core_course_on_a_phone_and_gets_a_verified_certificat
             phone.locator(f'input[name="{name}"][value="{option}"]').check()
     expect(phone.locator(".quiz-progress")).to_have_text("14 of 15 answered")
     # Enter on an answer does not submit the one-shot quiz.
-    phone.locator(f'input[name="{names[0]}"]:checked').press("Enter")
+    phone.locator(f'input[name="{names[0]}"]:checked').first.press("Enter")
     phone.wait_for_timeout(500)
     expect(phone).to_have_url(re.compile(r"/attempts/\d+$"))
     expect(phone.get_by_role("button", name="Submit my answers")).to_be_visible()
     # Submitting with a question unanswered asks first, and keeps the answers given.
     phone.get_by_role("button", name="Submit my answers").click()
     expect(phone.get_by_role("alert")).to_contain_text("1 of 15 question is not answered")
-    expect(phone.locator(f'input[name="{names[0]}"]:checked')).to_have_count(1)
+    first_answer = answers[names[0].removeprefix("q-")]
+    expect(phone.locator(f'input[name="{names[0]}"]:checked')).to_have_count(len(first_answer))
     check_accessibility(phone, "quiz with an unanswered question")
     last = names[-1]
     for option in answers[last.removeprefix("q-")]:
