@@ -7,7 +7,14 @@ from training.certify import bp
 from training.certify.forms import RevokeForm, SerialForm, UploadForm
 from training.extensions import limiter
 from training.models import Certificate
-from training.policy import PUBLIC, SIGNED_IN, can_read_certificate, can_revoke_certificate, permission
+from training.policy import (
+    PUBLIC,
+    SIGNED_IN,
+    can_read_certificate,
+    can_revoke_certificate,
+    get_certificate_or_404,
+    permission,
+)
 from training.services import issuing, serials
 from training.services.errors import ServiceError
 from training.views import apply_errors
@@ -23,10 +30,7 @@ def _certificate_for(serial: str, allowed) -> Certificate:
         canonical = serials.parse_serial(serial)
     except serials.SerialError:
         abort(404)
-    certificate = issuing.find_by_serial(canonical)
-    if certificate is None or not allowed(current_user, certificate):
-        abort(404)
-    return certificate
+    return get_certificate_or_404(current_user, canonical, allowed)
 
 
 @bp.route("/verify")
