@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training import person_actions
-from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
 from training.extensions import db
 from training.forms import ConfirmForm, choices
@@ -23,6 +22,8 @@ from training.services import directory, item_stats, organizations, people
 from training.services.errors import ServiceError
 from training.services.links import email_change_link
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
+
+bp = Blueprint("admin", __name__, template_folder="templates")
 
 
 def _org_fields(form: OrganizationForm) -> organizations.OrgFields:

@@ -1,17 +1,25 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from training import auditing
-from training.audit import bp
 from training.extensions import db
 from training.models import Certificate, Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, get_audited_org_or_404, permission
 from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
 from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
+
+bp = Blueprint("audit", __name__, template_folder="templates")
+
+
+@bp.before_request
+def _read_only():
+    """Every auditor page only reads: anything but GET or HEAD is refused."""
+    if request.method not in ("GET", "HEAD"):
+        abort(405)
 
 
 @bp.route("/")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user
 
-from training.audit import bp
+from training.audit.routes import bp
 from training.extensions import db
 from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role, utcnow

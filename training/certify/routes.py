@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training.certify import bp
 from training.certify.forms import RevokeForm, SerialForm, UploadForm
 from training.extensions import limiter
 from training.models import Certificate
@@ -18,6 +17,8 @@ from training.policy import (
 from training.services import issuing, serials
 from training.services.errors import ServiceError
 from training.views import apply_errors
+
+bp = Blueprint("certify", __name__, template_folder="templates")
 
 
 def _verify_limit() -> str:

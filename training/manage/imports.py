@@ -9,7 +9,7 @@ from wtforms import HiddenField, SubmitField
 
 from training.extensions import db
 from training.forms import Form
-from training.manage import bp
+from training.manage.routes import bp
 from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
 from training.services import batches, mailer, staff_import

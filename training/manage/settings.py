@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from training.extensions import db
 from training.forms import ConfirmForm, choices
-from training.manage import bp
 from training.manage.forms_settings import AssignmentForm, DaysForm, LogoForm
+from training.manage.routes import bp
 from training.models import Organization, utcnow
 from training.policy import Ability, permission
 from training.services import assignments, catalogue, org_settings
