@@ -1,4 +1,4 @@
-"""Ids as the database stores them: positive 32-bit integers.
+"""Ids as the database stores them: positive 32-bit integers; and certificate serials in URLs.
 
 PostgreSQL refuses to compare an integer column with a number beyond its range (a server error),
 so an id that cannot exist is treated as no id at all: a route answers 404 and a filter is ignored.
@@ -6,7 +6,9 @@ so an id that cannot exist is treated as no id at all: a route answers 404 and a
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
+
+from training.services import serials
 
 MAX_ID = 2**31 - 1
 
@@ -24,3 +26,14 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class SerialConverter(BaseConverter):
+    """``<serial:…>`` in routes: the certificate serial in its canonical form, however it was typed;
+    text that is no serial does not match (404)."""
+
+    def to_python(self, value: str) -> str:
+        try:
+            return serials.parse_serial(value)
+        except serials.SerialError:
+            raise ValidationError() from None

@@ -181,8 +181,7 @@ def attempt(attempt_id: int):
     if item.passed:
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == item.id))
         if certificate is None:
-            target = issuing.certificate_target(item)
-            reason = target if isinstance(target, str) else ""
+            reason = issuing.certificate_target(item).why_not
     current = item.course.current_version
     reviewed = quiz.review_of(item)
     return render_template(

@@ -163,6 +163,8 @@ def _report(said: Said) -> str:
         what = "the compliance report"
     elif name.startswith("staff"):
         what = "the staff list"
+    elif name == "audit-trail":
+        what = "the audit trail"
     elif name.startswith("item-statistics-"):
         what = f"the item statistics of {name.removeprefix('item-statistics-')}"
     else:
