@@ -4,11 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training import person_actions
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
 from training.extensions import db
-from training.forms import ConfirmForm, choices
-from training.ids import parse_id
 from training.models import Organization, OrgKind, Role, User
 from training.policy import (
     Ability,
@@ -21,7 +18,10 @@ from training.policy import (
 from training.services import directory, item_stats, organizations, people
 from training.services.errors import ServiceError
 from training.services.links import email_change_link
-from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
+from training.web import person_actions
+from training.web.forms import ConfirmForm, choices
+from training.web.ids import parse_id
+from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 

@@ -10,7 +10,7 @@ from training.extensions import db
 from training.models import Certificate, Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, get_audited_org_or_404, permission
 from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
-from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
+from training.web.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 

@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from training.audit.routes import bp
 from training.extensions import db
-from training.ids import parse_id
 from training.models import AuditEvent, Organization, Role
 from training.policy import Ability, audited_org_ids, permission
 from training.services import audit_text, dates
-from training.views import page_number, table_download
+from training.web.ids import parse_id
+from training.web.views import page_number, table_download
 
 
 def _scoped(select: sa.Select) -> sa.Select:

@@ -15,7 +15,7 @@ from training.policy import (
 )
 from training.services import issuing, serials
 from training.services.errors import ServiceError
-from training.views import apply_errors
+from training.web.views import apply_errors
 
 bp = Blueprint("certify", __name__, template_folder="templates")
 

@@ -7,12 +7,12 @@ from markupsafe import Markup
 
 from training.content.question_types import question_type
 from training.extensions import db
-from training.forms import ConfirmForm
 from training.learn.forms import CheckForm
 from training.models import Attempt, Certificate, Course, Module, Question
 from training.policy import Ability, found_or_404, get_own_attempt_or_404, permission
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
+from training.web.forms import ConfirmForm
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")

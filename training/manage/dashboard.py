@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from training.manage.routes import bp
 from training.policy import Ability, permission
-from training.views import compliance_context
+from training.web.views import compliance_context
 
 
 @bp.route("/")

@@ -3,9 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training import person_actions
 from training.extensions import db
-from training.forms import ConfirmForm
 from training.manage.forms import ContactForm
 from training.models import JobFunction
 from training.policy import (
@@ -18,7 +16,9 @@ from training.policy import (
 )
 from training.services import catalogue, compliance, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
-from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+from training.web import person_actions
+from training.web.forms import ConfirmForm
+from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
 bp = Blueprint("manage", __name__, template_folder="templates")
 

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.ids import parse_id
 from training.models import JOB_FUNCTION_LABELS, Course, CourseVersion, Organization, User
+from training.models.types import parse_id
 from training.services.audit import SYSTEM_ACTOR
 
 ANONYMOUS_ACTOR = "anonymous"

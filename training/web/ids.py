@@ -1,24 +1,17 @@
-"""Ids as the database stores them: positive 32-bit integers; and certificate serials in URLs.
+"""What a URL may hold in place of an id or a serial: anything else answers 404 before a view runs.
 
-PostgreSQL refuses to compare an integer column with a number beyond its range (a server error),
-so an id that cannot exist is treated as no id at all: a route answers 404 and a filter is ignored.
+Ids are those the database can hold (``training.models.types.parse_id``): PostgreSQL refuses to compare an
+integer column with a number beyond its range, so such an id is no id at all.
 """
 
 from __future__ import annotations
 
 from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
+from training.models.types import MAX_ID, parse_id
 from training.services import serials
 
-MAX_ID = 2**31 - 1
-
-
-def parse_id(text: str) -> int | None:
-    """The id written in ``text`` (ASCII digits only), or None if it is not one the database can hold."""
-    if not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None
+__all__ = ["MAX_ID", "DatabaseIdConverter", "SerialConverter", "parse_id"]
 
 
 class DatabaseIdConverter(IntegerConverter):
