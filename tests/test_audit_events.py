@@ -15,7 +15,7 @@ from tests.factories import pass_course
 from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import AuditEvent, Certificate, OrgKind, Role
-from training.services import audit, content_loader
+from training.services import audit, audit_text, content_loader
 
 COURSE = "/courses/test-course"
 
@@ -149,6 +149,24 @@ def test_manager_acts_are_recorded(app, client, world):
     assert events[2].object_id == str(world["learner"].id)
     assert events[3].object_id == "compliance"
     assert json.loads(events[3].details)["format"] == "csv"
+
+
+def test_downloading_the_audit_trail_is_itself_recorded(app, client, world):
+    auditor_id = world["auditor"].id
+    login(client, world["auditor"].email)
+    start = _last_seq(app)
+    response = client.get("/audit/trail.csv?action=person.")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="audit-trail-')
+    events = _events(app, start)
+    assert [(e.action, e.object_id, e.actor_user_id) for e in events] == [
+        ("report.exported", "audit-trail", auditor_id)
+    ]
+    assert json.loads(events[0].details) == {"format": "csv", "filters": {"action": "person."}}
+    with app.app_context():
+        event = db.session.get(AuditEvent, events[0].seq)
+        said = audit_text.sentence(event, audit_text.lookup([event]))
+    assert said == "Person 4 exported the audit trail (CSV) with filters: action person."
 
 
 def test_role_and_oversight_changes_are_recorded_with_before_and_after(app, client, world):

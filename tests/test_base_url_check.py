@@ -12,7 +12,7 @@ from tests.helpers import login, make_app, text
 from training.extensions import db
 from training.models import Role
 
-LOGGER = "training.base_url_check"
+LOGGER = "training.web.base_url_check"
 NOTICE = "links in emails, QR codes and certificates point to"
 
 

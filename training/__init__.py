@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training.config import create_private_sqlite_file, load_config
 from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
-from training.ids import DatabaseIdConverter
+from training.web.ids import DatabaseIdConverter, SerialConverter
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -34,9 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
+    app.url_map.converters["serial"] = SerialConverter
     _register_blueprints(app)
 
-    from training import base_url_check, errors, input_guard, security_headers
+    from training.web import base_url_check, errors, input_guard, security_headers
 
     _register_template_context(app)
     errors.register(app)

@@ -1,8 +1,8 @@
 """Who may do what: the one place that decides permissions and what each person may see.
 
 Every view declares its permission with ``@permission(...)``; create_app() refuses to start if a
-route has none. Object lookups go through the scoped helpers here, so another organization's
-object is simply not found (404), which does not leak that it exists.
+route has none. Every object a view fetches goes through the scoped lookups at the end of this module, so
+another organization's object is simply not found (404), which does not leak that it exists.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from flask import abort
 from flask_login import current_user
 
 from training.extensions import db, login_manager
-from training.models import Certificate, Organization, OrgKind, Role, User, oversight
+from training.models import Attempt, Certificate, Organization, OrgKind, ReportingContact, Role, User, oversight
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class Ability(StrEnum):
@@ -115,22 +116,6 @@ def scope_staff(query: sa.Select, user: User) -> sa.Select:
     return query.where(User.organization_id.in_(org_ids))
 
 
-def get_staff_or_404(viewer: User, user_id: int) -> User:
-    """Fetch a person the viewer may see, or answer 404 as if they did not exist."""
-    query = scope_staff(sa.select(User).where(User.id == user_id), viewer)
-    person = db.session.scalar(query)
-    if person is None:
-        abort(404)
-    return person
-
-
-def managed_org_or_404(viewer: User) -> Organization:
-    """The organization a manager manages (their own)."""
-    if not viewer.has_role(Role.MANAGER):
-        abort(404)
-    return viewer.organization
-
-
 def can_manage_person(viewer: User, person: User) -> bool:
     """Managers act on their own organization's staff; admins on anyone."""
     if viewer.has_role(Role.ADMIN):
@@ -184,14 +169,6 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def get_managed_person_or_404(viewer: User, user_id: int) -> User:
-    """A person in the manager's own organization (or anyone, for an admin), else 404."""
-    person = db.session.get(User, user_id)
-    if person is None or not can_manage_person(viewer, person):
-        abort(404)
-    return person
-
-
 def can_read_certificate(viewer: User, certificate: Certificate) -> bool:
     """The holder, their organization's managers, auditors overseeing it, and admins."""
     if not viewer.is_authenticated:
@@ -208,3 +185,75 @@ def can_revoke_certificate(viewer: User, certificate: Certificate) -> bool:
     if viewer.has_role(Role.ADMIN):
         return True
     return viewer.has_role(Role.MANAGER) and viewer.organization_id == certificate.organization_id
+
+
+# --- scoped lookups -----------------------------------------------------------------------
+#
+# Every object a view fetches by id or slug comes through one of these: fetched AND scoped to what the
+# viewer may see, else 404, as if it did not exist (which does not leak that it does).
+
+
+def found_or_404(found: T | None) -> T:
+    """What a lookup found, or 404 when it found nothing."""
+    if found is None:
+        abort(404)
+    return found
+
+
+def get_staff_or_404(viewer: User, user_id: int) -> User:
+    """Fetch a person the viewer may see, or answer 404 as if they did not exist."""
+    return found_or_404(db.session.scalar(scope_staff(sa.select(User).where(User.id == user_id), viewer)))
+
+
+def get_managed_person_or_404(viewer: User, user_id: int) -> User:
+    """A person in the manager's own organization (or anyone, for an admin), else 404."""
+    person = db.session.get(User, user_id)
+    if person is None or not can_manage_person(viewer, person):
+        abort(404)
+    return person
+
+
+def get_org_or_404(viewer: User, org_id: int) -> Organization:
+    """An organization whose staff the viewer may see (any, for an admin), else 404."""
+    org_ids = staff_org_ids(viewer)
+    if org_ids is not None and org_id not in org_ids:
+        abort(404)
+    return found_or_404(db.session.get(Organization, org_id))
+
+
+def get_audited_org_or_404(viewer: User, org_id: int) -> Organization:
+    """An organization the auditor oversees; any other answers 404."""
+    if org_id not in audited_org_ids(viewer):
+        abort(404)
+    return found_or_404(db.session.get(Organization, org_id))
+
+
+def managed_org_or_404(viewer: User) -> Organization:
+    """The organization a manager manages (their own)."""
+    if not viewer.has_role(Role.MANAGER):
+        abort(404)
+    return viewer.organization
+
+
+def get_contact_or_404(viewer: User, contact_id: int) -> ReportingContact:
+    """One of the reporting contacts of the viewer's own organization, else 404."""
+    query = sa.select(ReportingContact).where(
+        ReportingContact.id == contact_id, ReportingContact.organization_id == viewer.organization_id
+    )
+    return found_or_404(db.session.scalar(query))
+
+
+def get_own_attempt_or_404(viewer: User, attempt_id: int) -> Attempt:
+    """Attempts are private: someone else's attempt is not found."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != viewer.id:
+        abort(404)
+    return attempt
+
+
+def get_certificate_or_404(viewer: User, serial: str, allowed: Callable[[User, Certificate], bool]) -> Certificate:
+    """The certificate with this (canonical) serial, if ``allowed(viewer, certificate)``; else 404."""
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
+    if certificate is None or not allowed(viewer, certificate):
+        abort(404)
+    return certificate

@@ -1,7 +1,5 @@
 """Platform administration: organizations, oversight links and people."""
 
-from flask import Blueprint
+from training.admin.routes import bp
 
-bp = Blueprint("admin", __name__, template_folder="templates")
-
-from training.admin import routes  # noqa: E402,F401
+__all__ = ["bp"]

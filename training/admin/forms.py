@@ -3,8 +3,8 @@ from __future__ import annotations
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import Form, MultiCheckboxField, choices
 from training.models import ORG_KIND_LABELS, JobFunction, Role
+from training.web.forms import Form, MultiCheckboxField, choices
 
 
 class OrganizationForm(Form):

@@ -1,29 +1,29 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training import person_actions
-from training.admin import bp
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
 from training.extensions import db
-from training.forms import ConfirmForm, choices
-from training.ids import parse_id
 from training.models import Organization, OrgKind, Role, User
-from training.policy import Ability, can_issue_sign_in_link, permission
+from training.policy import (
+    Ability,
+    can_issue_sign_in_link,
+    found_or_404,
+    get_org_or_404,
+    get_staff_or_404,
+    permission,
+)
 from training.services import directory, item_stats, organizations, people
 from training.services.errors import ServiceError
 from training.services.links import email_change_link
-from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
+from training.web import person_actions
+from training.web.forms import ConfirmForm, choices
+from training.web.ids import parse_id
+from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
 
-
-def _org_or_404(org_id: int) -> Organization:
-    return db.get_or_404(Organization, org_id)
-
-
-def _person_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+bp = Blueprint("admin", __name__, template_folder="templates")
 
 
 def _org_fields(form: OrganizationForm) -> organizations.OrgFields:
@@ -71,7 +71,7 @@ def organization_new():
 @bp.route("/organizations/<int:org_id>", methods=["GET", "POST"])
 @permission(Ability.ADMINISTER)
 def organization_edit(org_id: int):
-    org = _org_or_404(org_id)
+    org = get_org_or_404(current_user, org_id)
     form = OrganizationForm(obj=org)
     oversight_form = _oversight_form(org)
     if form.validate_on_submit():
@@ -102,7 +102,7 @@ def _oversight_form(org: Organization, formdata: object = None) -> OversightForm
 @bp.route("/organizations/<int:org_id>/oversight", methods=["POST"])
 @permission(Ability.ADMINISTER)
 def organization_oversight(org_id: int):
-    org = _org_or_404(org_id)
+    org = get_org_or_404(current_user, org_id)
     form = _oversight_form(org, formdata=request.form)
     if form is None:
         abort(404)
@@ -183,7 +183,7 @@ def person_new():
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @permission(Ability.ADMINISTER)
 def person_edit(user_id: int):
-    person = _person_or_404(user_id)
+    person = get_staff_or_404(current_user, user_id)
     form = _person_form(person)
     if form.validate_on_submit():
         try:
@@ -214,21 +214,21 @@ def person_edit(user_id: int):
 @bp.route("/people/<int:user_id>/invitation", methods=["POST"])
 @permission(Ability.ADMINISTER)
 def person_invite(user_id: int):
-    person = _person_or_404(user_id)
+    person = get_staff_or_404(current_user, user_id)
     return person_actions.invite(person, url_for("admin.person_edit", user_id=person.id))
 
 
 @bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
 @permission(Ability.ADMINISTER)
 def person_deactivate(user_id: int):
-    person = _person_or_404(user_id)
+    person = get_staff_or_404(current_user, user_id)
     return person_actions.deactivate(person, url_for("admin.person_edit", user_id=person.id))
 
 
 @bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
 @permission(Ability.ADMINISTER)
 def person_reactivate(user_id: int):
-    person = _person_or_404(user_id)
+    person = get_staff_or_404(current_user, user_id)
     return person_actions.reactivate(person, url_for("admin.person_edit", user_id=person.id))
 
 
@@ -241,19 +241,12 @@ def item_statistics():
     return render_template("admin/item_statistics.html", banks=item_stats.quiz_slugs(), minimum=item_stats.MIN_ATTEMPTS)
 
 
-def _bank_stats_or_404(quiz_slug: str) -> item_stats.BankStats:
-    stats = item_stats.bank_stats(quiz_slug)
-    if stats is None:
-        abort(404)
-    return stats
-
-
 @bp.route("/item-statistics/<quiz_slug>")
 @permission(Ability.ADMINISTER)
 def item_statistics_bank(quiz_slug: str):
     return render_template(
         "admin/item_statistics_bank.html",
-        stats=_bank_stats_or_404(quiz_slug),
+        stats=found_or_404(item_stats.bank_stats(quiz_slug)),
         minimum=item_stats.MIN_ATTEMPTS,
         limits=item_stats,
     )
@@ -262,7 +255,7 @@ def item_statistics_bank(quiz_slug: str):
 @bp.route("/item-statistics/<quiz_slug>.csv")
 @permission(Ability.ADMINISTER)
 def item_statistics_csv(quiz_slug: str):
-    stats = _bank_stats_or_404(quiz_slug)
+    stats = found_or_404(item_stats.bank_stats(quiz_slug))
     return table_download(
         "csv",
         f"item-statistics-{stats.quiz_slug}",

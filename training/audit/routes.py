@@ -1,27 +1,25 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from training import auditing
-from training.audit import bp
 from training.extensions import db
 from training.models import Certificate, Organization, User, utcnow
-from training.policy import Ability, audited_org_ids, permission
+from training.policy import Ability, audited_org_ids, get_audited_org_or_404, permission
 from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
-from training.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
+from training.web.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
+
+bp = Blueprint("audit", __name__, template_folder="templates")
 
 
-def _org_or_404(org_id: int) -> Organization:
-    """An organization the auditor oversees; any other answers 404."""
-    if org_id not in audited_org_ids(current_user):
-        abort(404)
-    org = db.session.get(Organization, org_id)
-    if org is None:
-        abort(404)
-    return org
+@bp.before_request
+def _read_only():
+    """Every auditor page only reads: anything but GET or HEAD is refused."""
+    if request.method not in ("GET", "HEAD"):
+        abort(405)
 
 
 @bp.route("/")
@@ -36,7 +34,7 @@ def overview():
 @bp.route("/organizations/<int:org_id>")
 @permission(Ability.AUDIT)
 def organization(org_id: int):
-    org = _org_or_404(org_id)
+    org = get_audited_org_or_404(current_user, org_id)
     return render_template(
         "audit/organization.html",
         org=org,
@@ -51,7 +49,7 @@ def organization(org_id: int):
 @bp.route("/organizations/<int:org_id>/staff")
 @permission(Ability.AUDIT)
 def staff(org_id: int):
-    org = _org_or_404(org_id)
+    org = get_audited_org_or_404(current_user, org_id)
     spec = staff_list.StaffFilter.from_args(request.args)
     page = db.paginate(staff_list.query(org.id, spec), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False)
     return render_template(
@@ -67,7 +65,7 @@ def staff(org_id: int):
 @bp.route("/organizations/<int:org_id>/compliance.<fmt>")
 @permission(Ability.AUDIT)
 def export_compliance(org_id: int, fmt: str):
-    org = _org_or_404(org_id)
+    org = get_audited_org_or_404(current_user, org_id)
     rows = exports.compliance_rows(org.id)
     return table_download(
         fmt,

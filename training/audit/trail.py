@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 from flask_login import current_user
 
-from training.audit import bp
+from training.audit.routes import bp
 from training.extensions import db
-from training.ids import parse_id
-from training.models import AuditEvent, Organization, Role, utcnow
+from training.models import AuditEvent, Organization, Role
 from training.policy import Ability, audited_org_ids, permission
-from training.services import audit_text, csv_safe, dates
-from training.views import page_number
+from training.services import audit_text, dates
+from training.web.ids import parse_id
+from training.web.views import page_number, table_download
 
 
 def _scoped(select: sa.Select) -> sa.Select:
@@ -116,14 +116,7 @@ def _row(event: AuditEvent, names: dict[int, str], sentence: str) -> list[object
 def trail_csv():
     select, _args = _filters()
     names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
-    return Response(
-        stream_with_context(csv_safe.csv_stream(TRAIL_HEADER, _rows(select, names))),
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="audit-trail-{utcnow():%Y-%m-%d}.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return table_download("csv", "audit-trail", "Audit trail", TRAIL_HEADER, _rows(select, names), organization_id=None)
 
 
 def pretty(details: str) -> str:

@@ -1,7 +1,5 @@
 """Signing in and out, passwords, and the first-time welcome link."""
 
-from flask import Blueprint
+from training.auth.routes import bp
 
-bp = Blueprint("auth", __name__, template_folder="templates")
-
-from training.auth import routes  # noqa: E402,F401  (registers the views)
+__all__ = ["bp"]

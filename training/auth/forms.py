@@ -3,8 +3,8 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from training.forms import Form
 from training.services.passwords import MAX_LENGTH, MIN_LENGTH
+from training.web.forms import Form
 
 
 class LoginForm(Form):

@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from training.after_response import run_after
-from training.auth import bp
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from training.extensions import limiter
-from training.forms import ConfirmForm
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
 from training.services.errors import ServiceError
 from training.services.links import issue_password_reset_link
-from training.views import apply_errors
+from training.web.after_response import run_after
+from training.web.forms import ConfirmForm
+from training.web.views import apply_errors
+
+bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,7 +1,5 @@
 """Certificates: public verification, downloads for those allowed, wallet cards and revocation."""
 
-from flask import Blueprint
+from training.certify.routes import bp
 
-bp = Blueprint("certify", __name__, template_folder="templates")
-
-from training.certify import routes  # noqa: E402,F401
+__all__ = ["bp"]

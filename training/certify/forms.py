@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import Form
+from training.web.forms import Form
 
 
 class SerialForm(Form):

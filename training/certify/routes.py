@@ -1,32 +1,27 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training.certify import bp
 from training.certify.forms import RevokeForm, SerialForm, UploadForm
 from training.extensions import limiter
-from training.models import Certificate
-from training.policy import PUBLIC, SIGNED_IN, can_read_certificate, can_revoke_certificate, permission
+from training.policy import (
+    PUBLIC,
+    SIGNED_IN,
+    can_read_certificate,
+    can_revoke_certificate,
+    get_certificate_or_404,
+    permission,
+)
 from training.services import issuing, serials
 from training.services.errors import ServiceError
-from training.views import apply_errors
+from training.web.views import apply_errors
+
+bp = Blueprint("certify", __name__, template_folder="templates")
 
 
 def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
-
-
-def _certificate_for(serial: str, allowed) -> Certificate:
-    """A certificate the current user may act on; anything else answers 404, as if it did not exist."""
-    try:
-        canonical = serials.parse_serial(serial)
-    except serials.SerialError:
-        abort(404)
-    certificate = issuing.find_by_serial(canonical)
-    if certificate is None or not allowed(current_user, certificate):
-        abort(404)
-    return certificate
 
 
 @bp.route("/verify")
@@ -90,24 +85,24 @@ def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
     )
 
 
-@bp.route("/certificates/<serial>.pdf")
+@bp.route("/certificates/<serial:serial>.pdf")
 @permission(SIGNED_IN)
 def download(serial: str):
-    stored = issuing.download(_certificate_for(serial, can_read_certificate))
+    stored = issuing.download(get_certificate_or_404(current_user, serial, can_read_certificate))
     return _pdf_attachment(stored.data, stored.filename, **{"X-Content-SHA256": stored.sha256})
 
 
-@bp.route("/certificates/<serial>/wallet-card.pdf")
+@bp.route("/certificates/<serial:serial>/wallet-card.pdf")
 @permission(SIGNED_IN)
 def wallet_card(serial: str):
-    certificate = _certificate_for(serial, can_read_certificate)
+    certificate = get_certificate_or_404(current_user, serial, can_read_certificate)
     return _pdf_attachment(issuing.wallet_card(certificate), f"wallet-card-{certificate.serial}.pdf")
 
 
-@bp.route("/certificates/<serial>/revoke", methods=["GET", "POST"])
+@bp.route("/certificates/<serial:serial>/revoke", methods=["GET", "POST"])
 @permission(SIGNED_IN)
 def revoke(serial: str):
-    certificate = _certificate_for(serial, can_revoke_certificate)
+    certificate = get_certificate_or_404(current_user, serial, can_revoke_certificate)
     form = RevokeForm()
     if form.validate_on_submit():
         try:

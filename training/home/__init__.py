@@ -1,7 +1,5 @@
 """The signed-in person's home page and the health check."""
 
-from flask import Blueprint
+from training.home.routes import bp
 
-bp = Blueprint("home", __name__, template_folder="templates")
-
-from training.home import routes  # noqa: E402,F401
+__all__ = ["bp"]

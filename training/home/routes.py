@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from training.extensions import csrf, db, limiter
-from training.home import bp
 from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
 from training.services import issuing, overview, progress, quiz
+
+bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.route("/")

@@ -1,7 +1,5 @@
 """The learner's journey: courses, modules, the final quiz and its result."""
 
-from flask import Blueprint
+from training.learn.routes import bp
 
-bp = Blueprint("learn", __name__, template_folder="templates")
-
-from training.learn import routes  # noqa: E402,F401
+__all__ = ["bp"]

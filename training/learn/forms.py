@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from training.forms import Form, choices
+from training.web.forms import Form, choices
 
 
 class CheckForm(Form):

@@ -1,44 +1,22 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from training.content.question_types import question_type
 from training.extensions import db
-from training.forms import ConfirmForm
-from training.learn import bp
 from training.learn.forms import CheckForm
 from training.models import Attempt, Certificate, Course, Module, Question
-from training.policy import Ability, permission
+from training.policy import Ability, found_or_404, get_own_attempt_or_404, permission
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
+from training.web.forms import ConfirmForm
 
+bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
 bp.add_app_template_global(question_type, "question_type")
-
-
-def _course_or_404(slug: str) -> Course:
-    course = catalogue.published_course(slug)
-    if course is None:
-        abort(404)
-    return course
-
-
-def _module_or_404(course: Course, module_slug: str) -> Module:
-    module = course.current_version.module(module_slug)  # type: ignore[union-attr]
-    if module is None:
-        abort(404)
-    return module
-
-
-def _own_attempt_or_404(attempt_id: int) -> Attempt:
-    """Attempts are private: someone else's attempt is not found."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
 
 
 @bp.route("/courses")
@@ -50,7 +28,7 @@ def courses():
 @bp.route("/courses/<slug>")
 @permission(Ability.LEARN)
 def course(slug: str):
-    found = _course_or_404(slug)
+    found = found_or_404(catalogue.published_course(slug))
     standing = progress.standing_for(current_user, found)
     return render_template(
         "learn/course.html",
@@ -88,16 +66,16 @@ def _module_page(course: Course, module: Module, check_form: CheckForm, feedback
 @bp.route("/courses/<slug>/modules/<module_slug>")
 @permission(Ability.LEARN)
 def module(slug: str, module_slug: str):
-    found = _course_or_404(slug)
-    item = _module_or_404(found, module_slug)
+    found = found_or_404(catalogue.published_course(slug))
+    item = found_or_404(found.current_version.module(module_slug))  # type: ignore[union-attr]
     return _module_page(found, item, CheckForm.for_check(item.check))
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/check", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def check(slug: str, module_slug: str):
-    found = _course_or_404(slug)
-    item = _module_or_404(found, module_slug)
+    found = found_or_404(catalogue.published_course(slug))
+    item = found_or_404(found.current_version.module(module_slug))  # type: ignore[union-attr]
     if request.method == "GET":  # the address of an answered check, reopened (a phone restoring a tab)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug, _anchor="check-h"))
     form = CheckForm.for_check(item.check, formdata=request.form)
@@ -111,8 +89,8 @@ def check(slug: str, module_slug: str):
 @bp.route("/courses/<slug>/modules/<module_slug>/complete", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def complete(slug: str, module_slug: str):
-    found = _course_or_404(slug)
-    item = _module_or_404(found, module_slug)
+    found = found_or_404(catalogue.published_course(slug))
+    item = found_or_404(found.current_version.module(module_slug))  # type: ignore[union-attr]
     if request.method == "GET":  # a form's address reopened: show the module, change nothing
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
     if not ConfirmForm().validate_on_submit():
@@ -129,7 +107,7 @@ def complete(slug: str, module_slug: str):
 @bp.route("/courses/<slug>/quiz")
 @permission(Ability.LEARN)
 def quiz_landing(slug: str):
-    found = _course_or_404(slug)
+    found = found_or_404(catalogue.published_course(slug))
     return render_template(
         "learn/quiz.html",
         course=found,
@@ -143,7 +121,7 @@ def quiz_landing(slug: str):
 @bp.route("/courses/<slug>/quiz/start", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def quiz_start(slug: str):
-    found = _course_or_404(slug)
+    found = found_or_404(catalogue.published_course(slug))
     if request.method == "GET":  # a form's address reopened: show the quiz's page, start nothing
         return redirect(url_for("learn.quiz_landing", slug=slug))
     if not ConfirmForm().validate_on_submit():
@@ -178,7 +156,7 @@ def _attempt_page(
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @permission(Ability.LEARN)
 def attempt(attempt_id: int):
-    item = _own_attempt_or_404(attempt_id)
+    item = get_own_attempt_or_404(current_user, attempt_id)
     if item.is_open and request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -203,8 +181,7 @@ def attempt(attempt_id: int):
     if item.passed:
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == item.id))
         if certificate is None:
-            target = issuing.certificate_target(item)
-            reason = target if isinstance(target, str) else ""
+            reason = issuing.certificate_target(item).why_not
     current = item.course.current_version
     reviewed = quiz.review_of(item)
     return render_template(

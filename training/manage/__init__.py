@@ -1,7 +1,6 @@
 """The manager's workspace: their own organization's staff."""
 
-from flask import Blueprint
+from training.manage import dashboard, exports, imports, settings  # noqa: F401  (their views add to bp)
+from training.manage.routes import bp
 
-bp = Blueprint("manage", __name__, template_folder="templates")
-
-from training.manage import dashboard, exports, imports, routes, settings  # noqa: E402,F401
+__all__ = ["bp"]

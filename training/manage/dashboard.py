@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from training.manage import bp
+from training.manage.routes import bp
 from training.policy import Ability, permission
-from training.views import compliance_context
+from training.web.views import compliance_context
 
 
 @bp.route("/")

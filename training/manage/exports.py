@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from training.manage import bp
+from training.manage.routes import bp
 from training.policy import Ability, permission
 from training.services import exports, staff_list
-from training.views import table_download
+from training.web.views import table_download
 
 
 @bp.route("/export/staff.<fmt>")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.forms import Form, choices
 from training.services.card_text import MAX_UNBROKEN
 from training.services.contacts import CHANNELS
+from training.web.forms import Form, choices
 
 
 class ContactForm(Form):

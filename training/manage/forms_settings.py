@@ -4,8 +4,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from training.forms import Form, WholeNumberRange, choices
 from training.models import JobFunction
+from training.web.forms import Form, WholeNumberRange, choices
 
 
 class DaysForm(Form):

@@ -8,14 +8,14 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
 from training.extensions import db
-from training.forms import Form
-from training.manage import bp
+from training.manage.routes import bp
 from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
 from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
 from training.services.links import add_invitation_links
-from training.views import apply_errors
+from training.web.forms import Form
+from training.web.views import apply_errors
 
 
 class ImportForm(Form):

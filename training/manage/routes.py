@@ -1,24 +1,26 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training import person_actions
 from training.extensions import db
-from training.forms import ConfirmForm
-from training.manage import bp
 from training.manage.forms import ContactForm
-from training.models import JobFunction, ReportingContact
+from training.models import JobFunction
 from training.policy import (
     Ability,
     can_act_on_account,
     can_issue_sign_in_link,
+    get_contact_or_404,
     get_managed_person_or_404,
     permission,
 )
 from training.services import catalogue, compliance, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
-from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+from training.web import person_actions
+from training.web.forms import ConfirmForm
+from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+
+bp = Blueprint("manage", __name__, template_folder="templates")
 
 
 @bp.route("/staff")
@@ -88,13 +90,6 @@ def _contact_fields(form: ContactForm) -> contacts.ContactFields:
     )
 
 
-def _own_contact_or_404(contact_id: int) -> ReportingContact:
-    contact = contacts.get_contact_or_none(current_user.organization_id, contact_id)
-    if contact is None:
-        abort(404)
-    return contact
-
-
 @bp.route("/contacts", methods=["GET", "POST"], endpoint="contacts")
 @permission(Ability.MANAGE_ORG)
 def contacts_page():
@@ -116,7 +111,7 @@ def contacts_page():
 @bp.route("/contacts/<int:contact_id>", methods=["GET", "POST"])
 @permission(Ability.MANAGE_ORG)
 def contact_edit(contact_id: int):
-    contact = _own_contact_or_404(contact_id)
+    contact = get_contact_or_404(current_user, contact_id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
@@ -134,7 +129,7 @@ def contact_edit(contact_id: int):
 @permission(Ability.MANAGE_ORG)
 def contact_move(contact_id: int):
     """Move a contact up or down the list staff see (a button per direction, no script needed)."""
-    contact = _own_contact_or_404(contact_id)
+    contact = get_contact_or_404(current_user, contact_id)
     if ConfirmForm().validate_on_submit():
         try:
             place = contacts.move_contact(contact, request.form.get("direction", ""))
@@ -149,7 +144,7 @@ def contact_move(contact_id: int):
 @bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 @permission(Ability.MANAGE_ORG)
 def contact_delete(contact_id: int):
-    contact = _own_contact_or_404(contact_id)
+    contact = get_contact_or_404(current_user, contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         contacts.delete_contact(contact)

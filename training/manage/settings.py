@@ -6,14 +6,14 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from training.extensions import db
-from training.forms import ConfirmForm, choices
-from training.manage import bp
 from training.manage.forms_settings import AssignmentForm, DaysForm, LogoForm
+from training.manage.routes import bp
 from training.models import Organization, utcnow
 from training.policy import Ability, permission
 from training.services import assignments, catalogue, org_settings
 from training.services.errors import ServiceError
-from training.views import apply_errors
+from training.web.forms import ConfirmForm, choices
+from training.web.views import apply_errors
 
 
 def _org() -> Organization:

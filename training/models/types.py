@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and the range of their ids."""
 
 from __future__ import annotations
 
@@ -33,3 +33,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Ids as the database stores them: positive 32-bit integers. PostgreSQL refuses to compare an integer
+# column with a number beyond its range (a server error), so an id that cannot exist is no id at all.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """The id written in ``text`` (ASCII digits only), or None if it is not one the database can hold."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

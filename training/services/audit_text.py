@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.ids import parse_id
 from training.models import JOB_FUNCTION_LABELS, Course, CourseVersion, Organization, User
+from training.models.types import parse_id
 from training.services.audit import SYSTEM_ACTOR
 
 ANONYMOUS_ACTOR = "anonymous"
@@ -163,6 +163,8 @@ def _report(said: Said) -> str:
         what = "the compliance report"
     elif name.startswith("staff"):
         what = "the staff list"
+    elif name == "audit-trail":
+        what = "the audit trail"
     elif name.startswith("item-statistics-"):
         what = f"the item statistics of {name.removeprefix('item-statistics-')}"
     else:

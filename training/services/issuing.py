@@ -77,7 +77,17 @@ def latest_certificate(user_id: int, course_id: int) -> Certificate | None:
     )
 
 
-def certificate_target(attempt: Attempt) -> tuple[Course, CourseVersion, Certificate | None] | str:
+@dataclass(frozen=True)
+class CertificateTarget:
+    """Which course a passed attempt certifies and the certificate it renews, or ``why_not`` it certifies none."""
+
+    course: Course | None = None
+    version: CourseVersion | None = None
+    renews: Certificate | None = None
+    why_not: str = ""
+
+
+def certificate_target(attempt: Attempt) -> CertificateTarget:
     """Which course a passed attempt certifies, or why it certifies nothing.
 
     A course that renews another (the refresher) issues the renewed course's certificate, but only
@@ -85,18 +95,22 @@ def certificate_target(attempt: Attempt) -> tuple[Course, CourseVersion, Certifi
     """
     version = attempt.course_version
     if not version.renews_slug:
-        return attempt.course, version, None
+        return CertificateTarget(attempt.course, version)
     renewed = db.session.scalar(sa.select(Course).where(Course.slug == version.renews_slug))
     if renewed is None or renewed.current_version is None:
-        return "The course this refresher renews is not published."
+        return CertificateTarget(why_not="The course this refresher renews is not published.")
     held = latest_certificate(attempt.user_id, renewed.id)
     if held is None:
-        return "The refresher renews a certificate you already hold. Take the full course to earn your first one."
+        return CertificateTarget(
+            why_not="The refresher renews a certificate you already hold. Take the full course to earn your first one."
+        )
     window = timedelta(days=current_app.config["RENEWAL_WINDOW_DAYS"])
     if held.expires_at - window > utcnow():
         opens = (held.expires_at - window).strftime(DATE_FORMAT)
-        return f"Your certificate is not due for renewal yet: the refresher renews it from {opens}."
-    return renewed, renewed.current_version, held
+        return CertificateTarget(
+            why_not=f"Your certificate is not due for renewal yet: the refresher renews it from {opens}."
+        )
+    return CertificateTarget(renewed, renewed.current_version, held)
 
 
 def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> IssueOutcome:
@@ -105,9 +119,11 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
     ``issued_at`` is for building demo history only; real issues are dated now.
     """
     target = certificate_target(attempt)
-    if isinstance(target, str):
-        return IssueOutcome(None, target)
-    course, version, renews = target
+    if target.why_not:
+        return IssueOutcome(None, target.why_not)
+    course, version, renews = target.course, target.version, target.renews
+    assert course is not None
+    assert version is not None
     holder = db.session.get(User, attempt.user_id)
     assert holder is not None
     org = holder.organization

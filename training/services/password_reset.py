@@ -4,7 +4,7 @@ Whatever address is asked for, the page says the same thing. A link goes out onl
 account, at most ``MAX_PER_HOUR`` times an hour per account, so the form cannot be used to flood a
 mailbox. The link itself works like an invitation: signed, stored only as a hash, single use.
 
-The route runs ``request_reset`` after its answer is sent (``training.after_response``), so how long
+The route runs ``request_reset`` after its answer is sent (``training.web.after_response``), so how long
 the answer takes cannot tell an existing account from an unknown address; the mail goes out then too.
 """
 

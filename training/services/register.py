@@ -9,8 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.ids import parse_id
 from training.models import Certificate, Course, Organization, User, utcnow
+from training.models.types import parse_id
 from training.policy import audited_org_ids
 from training.services import dates, filenames, serials
 

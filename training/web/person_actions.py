@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template
 from flask_login import current_user
 
-from training.forms import ConfirmForm
 from training.models import User
 from training.policy import can_act_on_account, can_issue_sign_in_link, require
 from training.services import people
 from training.services.errors import ServiceError
 from training.services.links import issue_invitation_link
+from training.web.forms import ConfirmForm
 
 
 def invite(person: User, back: str):

@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 
 from training import auditing
 from training.extensions import db
-from training.ids import parse_id
 from training.models import JobFunction, Organization, utcnow
 from training.services import compliance, csv_safe, exports
 from training.services.errors import ServiceError
+from training.web.ids import parse_id
 
 DEFAULT_PAGE_SIZE = 25
 
