@@ -45,13 +45,13 @@ def note_many(entries: list[audit.Entry], *, actor: User | None = _FROM_REQUEST)
 
 
 def _who(actor: User | None) -> dict[str, Any]:
-    """The actor, its label and address for an event: from the request unless an actor is given."""
-    label = None
+    """The actor and address for an event: from the request unless an actor is given."""
+    ip = request.remote_addr if has_request_context() else None
     if actor is _FROM_REQUEST:
         actor = _signed_in_user()
         if actor is None and has_request_context():
-            label = "anonymous"
-    return {"actor": actor, "actor_label": label, "ip": request.remote_addr if has_request_context() else None}
+            return {"actor": audit.Actor(None, ip, visitor=True)}
+    return {"actor": audit.Actor(actor, ip)}
 
 
 def _signed_in_user() -> User | None:
