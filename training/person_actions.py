@@ -12,6 +12,7 @@ from flask_login import current_user
 from training.forms import ConfirmForm
 from training.models import User
 from training.policy import can_act_on_account, can_issue_sign_in_link, require
+from training.request_actor import actor_from_request
 from training.services import people
 from training.services.errors import ServiceError
 from training.services.links import issue_invitation_link
@@ -36,7 +37,7 @@ def deactivate(person: User, back: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            people.deactivate(person, acting=current_user)
+            people.deactivate(person, actor=actor_from_request())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -48,6 +49,6 @@ def deactivate(person: User, back: str):
 def reactivate(person: User, back: str):
     require(can_act_on_account(current_user, person))
     if ConfirmForm().validate_on_submit():
-        people.reactivate(person, acting=current_user)
+        people.reactivate(person, actor=actor_from_request())
         flash(f"{person.full_name} is active again.", "success")
     return redirect(back)

@@ -179,7 +179,7 @@ def confirm_email(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            person = email_change.confirm(token, signing_key=key)
+            person = email_change.confirm(token, signing_key=key, address=request.remote_addr)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:

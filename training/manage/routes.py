@@ -16,6 +16,7 @@ from training.policy import (
     get_managed_person_or_404,
     permission,
 )
+from training.request_actor import actor_from_request
 from training.services import catalogue, compliance, contacts, issuing, progress, quiz, staff_list
 from training.services.errors import ServiceError
 from training.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
@@ -101,7 +102,7 @@ def contacts_page():
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            contacts.add_contact(current_user.organization_id, _contact_fields(form))
+            contacts.add_contact(current_user.organization_id, _contact_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -120,7 +121,7 @@ def contact_edit(contact_id: int):
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            contacts.update_contact(contact, _contact_fields(form))
+            contacts.update_contact(contact, _contact_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -137,7 +138,7 @@ def contact_move(contact_id: int):
     contact = _own_contact_or_404(contact_id)
     if ConfirmForm().validate_on_submit():
         try:
-            place = contacts.move_contact(contact, request.form.get("direction", ""))
+            place = contacts.move_contact(contact, request.form.get("direction", ""), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -152,7 +153,7 @@ def contact_delete(contact_id: int):
     contact = _own_contact_or_404(contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        contacts.delete_contact(contact)
+        contacts.delete_contact(contact, actor=actor_from_request())
         flash("Contact removed.", "success")
         return redirect(url_for("manage.contacts"))
     return render_template("manage/contact_delete.html", contact=contact, form=form)
