@@ -24,7 +24,7 @@ def invite(person: User, back: str):
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
     try:
-        link = issue_invitation_link(person, created_by=current_user)
+        link = issue_invitation_link(person, actor=actor_from_request())
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(back)

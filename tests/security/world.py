@@ -89,7 +89,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
             org_row,
             db.session.get(User, manager.id),
         )
-        link = issue_invitation_link(db.session.get(User, newcomer.id))
+        link = issue_invitation_link(db.session.get(User, newcomer.id), actor=audit.SYSTEM)
         return OrgObjects(
             org_id=org.id,
             person_id=learner.id,

@@ -12,6 +12,7 @@ from training.extensions import limiter
 from training.forms import ConfirmForm
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
+from training.request_actor import actor_from_request
 from training.services import accounts, email_change, password_reset, throttle
 from training.services.errors import ServiceError
 from training.services.links import issue_password_reset_link
@@ -94,7 +95,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            accounts.change_password(
+                current_user, form.current_password.data, form.password.data, actor=actor_from_request()
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -115,7 +118,9 @@ def welcome(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            person = accounts.redeem_token(token, TokenPurpose.INVITATION, form.password.data, signing_key=key)
+            person = accounts.redeem_token(
+                token, TokenPurpose.INVITATION, form.password.data, signing_key=key, address=request.remote_addr
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -140,7 +145,10 @@ def forgot_password():
         # every request gets the same page after the same work, whatever the address.
         address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
         answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
-        return run_after(answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes))
+        actor = actor_from_request()
+        return run_after(
+            answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, actor=actor)
+        )
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -155,7 +163,9 @@ def reset_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.redeem_token(token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key)
+            accounts.redeem_token(
+                token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key, address=request.remote_addr
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:

@@ -8,6 +8,7 @@ from training.certify.forms import RevokeForm, SerialForm, UploadForm
 from training.extensions import limiter
 from training.models import Certificate
 from training.policy import PUBLIC, SIGNED_IN, can_read_certificate, can_revoke_certificate, permission
+from training.request_actor import actor_from_request
 from training.services import issuing, serials
 from training.services.errors import ServiceError
 from training.views import apply_errors
@@ -93,7 +94,7 @@ def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
 @bp.route("/certificates/<serial>.pdf")
 @permission(SIGNED_IN)
 def download(serial: str):
-    stored = issuing.download(_certificate_for(serial, can_read_certificate))
+    stored = issuing.download(_certificate_for(serial, can_read_certificate), actor=actor_from_request())
     return _pdf_attachment(stored.data, stored.filename, **{"X-Content-SHA256": stored.sha256})
 
 
@@ -111,7 +112,7 @@ def revoke(serial: str):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            issuing.revoke(certificate, current_user, form.reason.data or "")
+            issuing.revoke(certificate, form.reason.data or "", actor=actor_from_request())
         except ServiceError as exc:
             apply_errors(form, exc)
         else:

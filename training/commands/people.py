@@ -108,7 +108,7 @@ def invite(email: str) -> None:
 
 def _print_invitation(person: User) -> None:
     try:
-        link = issue_invitation_link(person)
+        link = issue_invitation_link(person, actor=audit.SYSTEM)
     except ServiceError as exc:
         fail(exc)
     click.echo(f"invitation link for {person.email} (single use):\n{link}")

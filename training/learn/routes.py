@@ -12,6 +12,7 @@ from training.learn import bp
 from training.learn.forms import CheckForm
 from training.models import Attempt, Certificate, Course, Module, Question
 from training.policy import Ability, permission
+from training.request_actor import actor_from_request
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 
@@ -57,7 +58,7 @@ def course(slug: str):
         course=found,
         standing=standing,
         gate=quiz.gate(current_user, found),
-        open_attempt=quiz.open_attempt(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found, actor=actor_from_request()),
         attempts=quiz.attempts_of(current_user, found),
     )
 
@@ -135,7 +136,7 @@ def quiz_landing(slug: str):
         course=found,
         version=found.current_version,
         gate=quiz.gate(current_user, found),
-        open_attempt=quiz.open_attempt(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found, actor=actor_from_request()),
         form=ConfirmForm(),
     )
 
@@ -148,7 +149,7 @@ def quiz_start(slug: str):
         return redirect(url_for("learn.quiz_landing", slug=slug))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    existing = quiz.open_attempt(current_user, found)
+    existing = quiz.open_attempt(current_user, found, actor=actor_from_request())
     if existing is not None:
         return redirect(url_for("learn.attempt", attempt_id=existing.id))
     gate = quiz.gate(current_user, found)
@@ -188,11 +189,13 @@ def attempt(attempt_id: int):
         if unanswered and request.form.get("unanswered") != "submit":
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)
-        if not quiz.submit(item, answers):
+        if not quiz.submit(item, answers, actor=actor_from_request()):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
-        if quiz.open_attempt(current_user, item.course) is None:  # its time ran out: closed now
+        if (
+            quiz.open_attempt(current_user, item.course, actor=actor_from_request()) is None
+        ):  # its time ran out: closed now
             db.session.refresh(item)
         else:
             return _attempt_page(item, quiz.questions_of(item))
