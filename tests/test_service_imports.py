@@ -26,7 +26,7 @@ FORBIDDEN = (
 
 # Temporary: these still read settings through ``flask.current_app`` (not the request). Each is to
 # take its settings as arguments instead; the list only shrinks.
-READS_CURRENT_APP = {"bench_seed", "issuing", "links", "mailer", "reminders"}
+READS_CURRENT_APP = {"bench_seed", "issuing", "links", "mailer"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -174,10 +174,6 @@ class Actor:
             return self.user.email
         return ANONYMOUS_ACTOR if self.visitor else SYSTEM_ACTOR
 
-    def as_user(self, user: User) -> Actor:
-        """The same address, speaking as ``user`` (e.g. who has just signed in or proved an address)."""
-        return Actor(user, self.address)
-
 
 SYSTEM = Actor()
 
