@@ -14,8 +14,8 @@ from tests.content_fixture import write_content
 from tests.factories import pass_course
 from tests.helpers import login, submit, text
 from training.extensions import db
-from training.models import AuditEvent, Certificate, OrgKind, Role
-from training.services import audit, audit_text, content_loader
+from training.models import AuditEvent, Certificate, OrgKind, Role, User
+from training.services import audit, audit_text, content_loader, people
 
 COURSE = "/courses/test-course"
 
@@ -207,3 +207,14 @@ def test_an_auditor_reads_only_events_about_what_they_oversee(app, client, world
     assert world["other_manager"].email not in actors
     # The auditor's own sign-in is theirs to see; the other organization's is not.
     assert world["auditor"].email in actors
+
+
+def test_a_service_records_the_actor_it_is_given_not_whoever_is_signed_in(app, world):
+    """Outside any request (as a command or an API would call it), the actor passed in is the one on record."""
+    start = _last_seq(app)
+    with app.app_context():
+        manager = db.session.get(User, world["manager"].id)
+        learner = db.session.get(User, world["learner"].id)
+        people.deactivate(learner, actor=audit.Actor(manager, "198.51.100.4"))
+    event = _one(_events(app, start), "person.deactivated")
+    assert (event.actor, event.actor_user_id, event.ip) == (world["manager"].email, world["manager"].id, "198.51.100.4")

@@ -22,7 +22,7 @@ from training.services import audit
 def _record_many(app, n: int, **fields) -> None:
     with app.app_context():
         for i in range(1, n + 1):
-            audit.record("test.event", actor=None, object_type="thing", object_id=i, details={"i": i}, **fields)
+            audit.record("test.event", actor=audit.SYSTEM, object_type="thing", object_id=i, details={"i": i}, **fields)
         db.session.commit()
 
 
@@ -65,16 +65,16 @@ def test_record_then_verify(app, make_org, make_user):
     org = make_org("Air Audit")
     manager = make_user(org, Role.MANAGER, email="manager@example.test")
     with app.app_context():
-        first = audit.record("auth.sign_in", actor=manager, organization_id=org.id, ip="203.0.113.7")
+        first = audit.record("auth.sign_in", actor=audit.Actor(manager, "203.0.113.7"), organization_id=org.id)
         audit.record(
             "certificate.issued",
-            actor=None,
+            actor=audit.SYSTEM,
             organization_id=org.id,
             object_type="certificate",
             object_id=42,
             details={"course": "recognize", "score": 0.9},
         )
-        audit.record("staff.imported", actor=manager, organization_id=org.id, details={"added": 3})
+        audit.record("staff.imported", actor=audit.Actor(manager), organization_id=org.id, details={"added": 3})
         assert first.seq == 1
         assert first.id is not None  # flushed, not committed
         db.session.commit()
@@ -105,7 +105,7 @@ def test_genesis_and_links(app):
     at = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
     with app.app_context():
         for i in range(3):
-            audit.record("test.event", actor=None, object_id=i, at=at + timedelta(minutes=i))
+            audit.record("test.event", actor=audit.SYSTEM, object_id=i, at=at + timedelta(minutes=i))
         db.session.commit()
 
     events = _events(app)
@@ -133,7 +133,7 @@ def test_canonical_json_is_stable_and_keeps_non_ascii(app):
         audit.canonical_json({"score": float("nan")})
 
     with app.app_context():
-        event = audit.record("person.renamed", actor=None, details={"to": "Zoë Ångström", "from": "Zoe"})
+        event = audit.record("person.renamed", actor=audit.SYSTEM, details={"to": "Zoë Ångström", "from": "Zoe"})
         stored_hash = event.hash
         db.session.commit()
     [event] = _events(app)
@@ -145,7 +145,7 @@ def test_canonical_json_is_stable_and_keeps_non_ascii(app):
 def test_times_are_hashed_in_utc(app):
     nairobi = timezone(timedelta(hours=3))
     with app.app_context():
-        audit.record("test.event", actor=None, at=datetime(2026, 1, 1, 15, 0, 0, 123456, tzinfo=nairobi))
+        audit.record("test.event", actor=audit.SYSTEM, at=datetime(2026, 1, 1, 15, 0, 0, 123456, tzinfo=nairobi))
         db.session.commit()
     [event] = _events(app)
     assert event.occurred_at == datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -154,9 +154,9 @@ def test_times_are_hashed_in_utc(app):
 
 def test_record_joins_the_callers_transaction(app):
     with app.app_context():
-        audit.record("test.discarded", actor=None)
+        audit.record("test.discarded", actor=audit.SYSTEM)
         db.session.rollback()
-        audit.record("test.kept", actor=None)
+        audit.record("test.kept", actor=audit.SYSTEM)
         db.session.commit()
     assert [(e.seq, e.action) for e in _events(app)] == [(1, "test.kept")]
     assert _verify(app).ok
@@ -165,11 +165,11 @@ def test_record_joins_the_callers_transaction(app):
 def test_record_refuses_bad_input(app):
     with app.app_context():
         with pytest.raises(ValueError, match="naive"):
-            audit.record("test.event", actor=None, at=datetime(2026, 1, 1))
+            audit.record("test.event", actor=audit.SYSTEM, at=datetime(2026, 1, 1))
         with pytest.raises(ValueError, match="longer than 64"):
-            audit.record("x" * 65, actor=None)
+            audit.record("x" * 65, actor=audit.SYSTEM)
         with pytest.raises(TypeError):
-            audit.record("test.event", actor=None, details={"when": datetime.now(UTC)})
+            audit.record("test.event", actor=audit.SYSTEM, details={"when": datetime.now(UTC)})
         db.session.rollback()
     assert _events(app) == []
 
@@ -179,7 +179,7 @@ def test_the_head_is_created_when_missing(app):
     with app.app_context():
         db.session.execute(sa.delete(AuditHead))  # audit_head itself is not append-only
         db.session.commit()
-        audit.record("test.event", actor=None)  # continues from the last row
+        audit.record("test.event", actor=audit.SYSTEM)  # continues from the last row
         db.session.commit()
     assert [e.seq for e in _events(app)] == [1, 2, 3]
     assert _verify(app) == audit.VerifyResult(True, 3, None, "intact")
@@ -194,7 +194,7 @@ def test_concurrent_appends_never_fork_the_chain(app):
             start.wait()
             for i in range(25):
                 with app.app_context():
-                    audit.record("test.concurrent", actor=None, details={"worker": worker, "i": i})
+                    audit.record("test.concurrent", actor=audit.SYSTEM, details={"worker": worker, "i": i})
                     db.session.commit()
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
@@ -356,7 +356,7 @@ def test_the_migration_makes_the_trail_append_only_and_downgrades_cleanly(tmp_pa
             assert conn.execute(sa.select(AuditHead.id, AuditHead.seq, AuditHead.last_hash)).all() == [
                 (1, 0, GENESIS_HASH)
             ]
-        audit.record("test.event", actor=None)
+        audit.record("test.event", actor=audit.SYSTEM)
         db.session.commit()
         with pytest.raises(sa.exc.DBAPIError, match="audit_event is append-only"), db.engine.begin() as conn:
             conn.execute(sa.delete(AuditEvent))

@@ -38,7 +38,7 @@ def world(app, tmp_path, make_org, make_user):
     serials = add_certificates(app, airline, crew) + add_certificates(app, airport, [make_user(airport)])
     with app.app_context():
         for n in range(3):
-            audit.record("test.event", actor=None, organization_id=airline.id, details={"n": n})
+            audit.record("test.event", actor=audit.SYSTEM, organization_id=airline.id, details={"n": n})
         db.session.commit()
     return {"airline": airline, "holder": holder, "serials": serials}
 
@@ -215,7 +215,7 @@ def test_round_trip_loses_nothing(app, runner, client, world, tmp_path):
         db.session.execute(sa.update(Organization).values(logo=b"another logo"))
         db.session.execute(sa.delete(Certificate).where(Certificate.serial == world["serials"][0]))
         db.session.add(Organization(name="Added after the backup", kind="airline", country="KE"))
-        audit.record("test.after_backup", actor=None)
+        audit.record("test.after_backup", actor=audit.SYSTEM)
         db.session.commit()
     assert _rows(app) != saved
 
@@ -235,7 +235,7 @@ def test_round_trip_loses_nothing(app, runner, client, world, tmp_path):
     # The restored database works as before: the trail grows and is still append-only.
     assert _trigger_names(app) == set(audit.APPEND_ONLY_TRIGGERS[_kind(app)])
     with app.app_context():
-        audit.record("test.after_restore", actor=None)
+        audit.record("test.after_restore", actor=audit.SYSTEM)
         db.session.commit()
         assert audit.verify().checked == len(saved["audit_event"]) + 1
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:

@@ -118,7 +118,7 @@ def test_a_reminder_run_during_an_import_loses_nothing_and_sends_once(app, tmp_p
 
     def run_reminders() -> reminders.ReminderReport:
         with app.app_context():
-            return reminders.send_reminders()
+            return reminders.send_reminders(app.config["BASE_URL"])
 
     results = _at_once(
         lambda: manager.post(url, data={"csrf_token": token, "fingerprint": fingerprint}),

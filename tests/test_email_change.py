@@ -17,7 +17,7 @@ from tests.helpers import PASSWORD, login, submit, text
 from tests.test_staff_import import IMPORT, _csv, _rows, _upload
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OrgKind, OutboxMessage, Role, StaffImport, User, utcnow
-from training.services import password_reset
+from training.services import audit, password_reset
 
 NEW = "attacker@elsewhere.test"
 CONFIRMATION, NOTICE = "email_change", "email_change_notice"  # the outbox kinds of the two emails
@@ -181,7 +181,7 @@ def test_a_pending_learners_address_is_corrected_at_once(app, client, org, admin
     with app.test_request_context(), app.app_context():
         from training.services.links import issue_invitation_link
 
-        issue_invitation_link(db.session.get(User, newcomer.id))
+        issue_invitation_link(db.session.get(User, newcomer.id), actor=audit.SYSTEM)
     _admin_changes_address(client, admin, newcomer, "right@sky.test")
     assert _email_of(app, newcomer) == "right@sky.test"
     assert _mails(app, CONFIRMATION) == []

@@ -30,7 +30,7 @@ from flask.testing import FlaskClient
 from tests.helpers import csrf_token
 from training.extensions import db
 from training.models import Attempt, Course, Role, User, UserRole
-from training.services import content_loader, demo, item_stats, quiz
+from training.services import audit, content_loader, demo, item_stats, quiz
 from training.services.links import email_change_link, issue_password_reset_link
 
 pytestmark = pytest.mark.slow
@@ -121,7 +121,7 @@ def _graded_attempts(app: Flask) -> None:
                 question.qid: _answer(question.correct, options, right=(n + index) % 3 != 0)
                 for index, (question, options) in enumerate(quiz.questions_of(attempt))
             }
-            assert quiz.submit(attempt, answers)
+            assert quiz.submit(attempt, answers, actor=audit.SYSTEM)
         db.session.remove()
 
 
@@ -208,7 +208,7 @@ def _emailed_link_pages(app: Flask) -> Iterator[tuple[str, str]]:
     with app.app_context():
         person = db.session.scalar(sa.select(User).where(User.email == "agent@demo.test"))
         links = {
-            "password reset": issue_password_reset_link(person),
+            "password reset": issue_password_reset_link(person, audit.SYSTEM),
             "email confirmation": email_change_link(person, "brian.otieno@demo.test"),
         }
         db.session.remove()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.helpers import PASSWORD, login, submit, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role, TokenPurpose, User, utcnow
-from training.services import accounts, password_reset, passwords
+from training.services import accounts, audit, password_reset, passwords
 
 FORGOT = "/password/forgot"
 NEW_PASSWORD = "lantern river mango 1987"
@@ -172,7 +172,7 @@ def _invitation_path(app, person) -> str:
     from training.services.links import issue_invitation_link
 
     with app.test_request_context(), app.app_context():
-        link = issue_invitation_link(db.session.get(User, person.id))
+        link = issue_invitation_link(db.session.get(User, person.id), actor=audit.SYSTEM)
     return link.removeprefix("http://training.test")
 
 

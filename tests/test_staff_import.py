@@ -28,7 +28,7 @@ from training.models import (
     StaffImport,
     User,
 )
-from training.services import content_loader, mailer, people, requirements, staff_import
+from training.services import audit, content_loader, mailer, people, requirements, staff_import
 from training.services.errors import ServiceError
 
 IMPORT = "/manage/staff/import"
@@ -400,7 +400,7 @@ def test_reimporting_the_same_file_changes_nothing(app, client, org, manager):
         org_row = db.session.get(Organization, org.id)
         plan = staff_import.parse(data, org_row)
         assert {row.action for row in plan.rows} == {"unchanged"}
-        result = staff_import.apply(plan, org_row, db.session.get(User, manager.id))
+        result = staff_import.apply(plan, org_row, audit.Actor(db.session.get(User, manager.id)))
         assert (result.created, result.updated, result.unchanged) == ([], [], 2)
 
 
@@ -432,7 +432,7 @@ def test_applying_a_plan_with_rejected_rows_is_refused(app, org, manager):
         org_row = db.session.get(Organization, org.id)
         plan = staff_import.parse(_csv(["ok@sky.test", "Ok", "", "gate", ""], ["bad", "Bad", "", "gate", ""]), org_row)
         with pytest.raises(ServiceError, match="Fix the rejected rows and upload again"):
-            staff_import.apply(plan, org_row, db.session.get(User, manager.id))
+            staff_import.apply(plan, org_row, audit.Actor(db.session.get(User, manager.id)))
     assert _count(app, User) == 1
 
 

@@ -21,10 +21,9 @@ from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import URLS
 from tests.security.test_extreme_sweep import viewer
-from training import auditing
 from training.extensions import db
 from training.models import OrgKind, Role, User
-from training.services import content_loader, csv_safe
+from training.services import audit, content_loader, csv_safe
 
 DANGEROUS = [
     '=HYPERLINK("http://x")',
@@ -73,7 +72,9 @@ def world(app, tmp_path, make_org, make_user):
     hostile_orgs = [make_org(name) for name in DANGEROUS]
     with app.app_context():
         for org in hostile_orgs:
-            auditing.note("organization.settings_changed", actor=None, organization_id=org.id, object_id=org.name)
+            audit.record(
+                "organization.settings_changed", actor=audit.SYSTEM, organization_id=org.id, object_id=org.name
+            )
         db.session.commit()
     return {
         "air": air,

@@ -21,7 +21,7 @@ from tests.factories import pass_course
 from tests.helpers import PASSWORD, login
 from training.extensions import db
 from training.models import Assignment, Attempt, Certificate, Course, Organization, OrgKind, Role, User
-from training.services import contacts, content_loader, staff_import
+from training.services import audit, contacts, content_loader, staff_import
 
 COURSE = "test-course"
 MODULE = "m-one"
@@ -72,6 +72,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
             contacts.ContactFields(
                 name="Duty manager", channel="phone", value="+254 700 000000", when_to_use="Any suspicion."
             ),
+            actor=audit.SYSTEM,
         )
         assignment = Assignment(
             organization_id=org.id,
@@ -88,7 +89,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
             org_row,
             db.session.get(User, manager.id),
         )
-        link = issue_invitation_link(db.session.get(User, newcomer.id))
+        link = issue_invitation_link(db.session.get(User, newcomer.id), actor=audit.SYSTEM)
         return OrgObjects(
             org_id=org.id,
             person_id=learner.id,

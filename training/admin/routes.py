@@ -21,6 +21,7 @@ from training.services.links import email_change_link
 from training.web import person_actions
 from training.web.forms import ConfirmForm, choices
 from training.web.ids import parse_id
+from training.web.request_actor import actor_from_request
 from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -59,7 +60,7 @@ def organization_new():
     form = OrganizationForm()
     if form.validate_on_submit():
         try:
-            org = organizations.create_organization(_org_fields(form))
+            org = organizations.create_organization(_org_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -76,7 +77,7 @@ def organization_edit(org_id: int):
     oversight_form = _oversight_form(org)
     if form.validate_on_submit():
         try:
-            organizations.update_organization(org, _org_fields(form))
+            organizations.update_organization(org, _org_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -108,7 +109,7 @@ def organization_oversight(org_id: int):
         abort(404)
     if form.validate_on_submit():
         try:
-            organizations.set_oversight(org, form.overseen.data or [])
+            organizations.set_oversight(org, form.overseen.data or [], actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -170,7 +171,7 @@ def person_new():
         form.organization_id.data = parse_id(request.args["org"])
     if form.validate_on_submit():
         try:
-            person = people.create_person(_person_fields(form))
+            person = people.create_person(_person_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -188,7 +189,7 @@ def person_edit(user_id: int):
     if form.validate_on_submit():
         try:
             to_confirm = people.update_person(
-                person, _person_fields(form), acting=current_user, email_link=email_change_link
+                person, _person_fields(form), actor=actor_from_request(), email_link=email_change_link
             )
         except ServiceError as exc:
             db.session.rollback()

@@ -5,11 +5,11 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from training import auditing
 from training.extensions import db
 from training.models import Certificate, Organization, User, utcnow
 from training.policy import Ability, audited_org_ids, get_audited_org_or_404, permission
 from training.services import bulk_export, catalogue, compliance, exports, filenames, register, staff_list
+from training.services.audit import Actor, record
 from training.web.views import DEFAULT_PAGE_SIZE, compliance_context, page_number, table_download
 
 bp = Blueprint("audit", __name__, template_folder="templates")
@@ -124,14 +124,14 @@ def certificates_zip():
 
 def _record_export(spec: register.RegisterFilter):
     """After the ZIP is complete: the export goes into the audit trail with its manifest's hash."""
-    actor_id = current_user.id
+    actor_id, address = current_user.id, request.remote_addr
 
     def finish(summary: bulk_export.ExportSummary) -> None:
         # Streaming runs inside the request context (stream_with_context), so the address is known;
         # the user is loaded again because the request's own session may have been closed.
-        auditing.note(
+        record(
             "certificates.bulk_export",
-            actor=db.session.get(User, actor_id),
+            actor=Actor(db.session.get(User, actor_id), address),
             organization_id=int(spec.org) if spec.org else None,
             object_type="zip",
             details={"filters": spec.args(), "certificates": summary.count, "manifest_sha256": summary.manifest_sha256},

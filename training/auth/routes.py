@@ -14,6 +14,7 @@ from training.services.errors import ServiceError
 from training.services.links import issue_password_reset_link
 from training.web.after_response import run_after
 from training.web.forms import ConfirmForm
+from training.web.request_actor import actor_from_request
 from training.web.views import apply_errors
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -95,7 +96,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            accounts.change_password(
+                current_user, form.current_password.data, form.password.data, actor=actor_from_request()
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -116,7 +119,9 @@ def welcome(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            person = accounts.redeem_token(token, TokenPurpose.INVITATION, form.password.data, signing_key=key)
+            person = accounts.redeem_token(
+                token, TokenPurpose.INVITATION, form.password.data, signing_key=key, address=request.remote_addr
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -141,7 +146,10 @@ def forgot_password():
         # every request gets the same page after the same work, whatever the address.
         address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
         answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
-        return run_after(answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes))
+        actor = actor_from_request()
+        return run_after(
+            answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, actor=actor)
+        )
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -156,7 +164,9 @@ def reset_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.redeem_token(token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key)
+            accounts.redeem_token(
+                token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key, address=request.remote_addr
+            )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
@@ -180,7 +190,7 @@ def confirm_email(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            person = email_change.confirm(token, signing_key=key)
+            person = email_change.confirm(token, signing_key=key, address=request.remote_addr)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:

@@ -15,6 +15,7 @@ from training.policy import (
 )
 from training.services import issuing, serials
 from training.services.errors import ServiceError
+from training.web.request_actor import actor_from_request
 from training.web.views import apply_errors
 
 bp = Blueprint("certify", __name__, template_folder="templates")
@@ -88,7 +89,9 @@ def _pdf_attachment(data: bytes, filename: str, **headers: str) -> Response:
 @bp.route("/certificates/<serial:serial>.pdf")
 @permission(SIGNED_IN)
 def download(serial: str):
-    stored = issuing.download(get_certificate_or_404(current_user, serial, can_read_certificate))
+    stored = issuing.download(
+        get_certificate_or_404(current_user, serial, can_read_certificate), actor=actor_from_request()
+    )
     return _pdf_attachment(stored.data, stored.filename, **{"X-Content-SHA256": stored.sha256})
 
 
@@ -106,7 +109,7 @@ def revoke(serial: str):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            issuing.revoke(certificate, current_user, form.reason.data or "")
+            issuing.revoke(certificate, form.reason.data or "", actor=actor_from_request())
         except ServiceError as exc:
             apply_errors(form, exc)
         else:

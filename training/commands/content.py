@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from training.commands.base import bp
-from training.services import content_loader
+from training.services import audit, content_loader
 
 
 @bp.cli.command("load-content")
@@ -21,7 +21,7 @@ def load_content(check: bool) -> None:
     Loading the same files again changes nothing; a changed course becomes a new version.
     """
     root = Path(current_app.config["CONTENT_DIR"])
-    report = content_loader.check_content(root) if check else content_loader.load_content(root)
+    report = content_loader.check_content(root) if check else content_loader.load_content(root, actor=audit.SYSTEM)
     if report.figures:
         click.echo("item-writing figures per bank:")
         for figures in report.figures:

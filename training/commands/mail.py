@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from training.commands.base import bp, fail
 from training.services import mailer, organizations, reminders
@@ -28,7 +29,7 @@ def send_reminders(org_names: tuple[str, ...]) -> None:
             if found is None:
                 fail(ServiceError({"org": f"no organization named {org_name!r}"}))
             org_ids.append(found.id)
-    report = reminders.send_reminders(org_ids=org_ids)
+    report = reminders.send_reminders(current_app.config["BASE_URL"], org_ids=org_ids)
     click.echo(
         f"reminders sent: {report.reminders_sent}, digests sent: {report.digests_sent}, "
         f"skipped (already sent today): {report.skipped_already_sent}, failed: {report.failed}"

@@ -6,7 +6,7 @@ import click
 
 from training.commands.base import bp, fail
 from training.models import ORG_KIND_LABELS, JobFunction, Role, User
-from training.services import organizations, people
+from training.services import audit, organizations, people
 from training.services.accounts import find_by_email
 from training.services.errors import ServiceError
 from training.services.links import issue_invitation_link
@@ -30,9 +30,11 @@ def create_org(name: str, kind: str, country: str, iata: str, icao: str, oversee
             fail(ServiceError({"oversees": f"no organization named {overseen_name!r}"}))
         overseen.append(found)
     try:
-        org = organizations.create_organization(organizations.OrgFields(name, kind, country, iata, icao))
+        org = organizations.create_organization(
+            organizations.OrgFields(name, kind, country, iata, icao), actor=audit.SYSTEM
+        )
         if overseen:
-            organizations.set_oversight(org, [o.id for o in overseen])
+            organizations.set_oversight(org, [o.id for o in overseen], actor=audit.SYSTEM)
     except ServiceError as exc:
         fail(exc)
     click.echo(f"created organization {org.id}: {org.name}")
@@ -83,7 +85,7 @@ def create_user(
         base=base,
     )
     try:
-        person = people.create_person(fields)
+        person = people.create_person(fields, actor=audit.SYSTEM)
     except ServiceError as exc:
         fail(exc)
     click.echo(f"created user {person.id}: {person.email} ({person.role_labels})")
@@ -106,7 +108,7 @@ def invite(email: str) -> None:
 
 def _print_invitation(person: User) -> None:
     try:
-        link = issue_invitation_link(person)
+        link = issue_invitation_link(person, actor=audit.SYSTEM)
     except ServiceError as exc:
         fail(exc)
     click.echo(f"invitation link for {person.email} (single use):\n{link}")

@@ -13,6 +13,7 @@ from training.policy import Ability, found_or_404, get_own_attempt_or_404, permi
 from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 from training.web.forms import ConfirmForm
+from training.web.request_actor import actor_from_request
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
@@ -35,7 +36,7 @@ def course(slug: str):
         course=found,
         standing=standing,
         gate=quiz.gate(current_user, found),
-        open_attempt=quiz.open_attempt(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found, actor=actor_from_request()),
         attempts=quiz.attempts_of(current_user, found),
     )
 
@@ -113,7 +114,7 @@ def quiz_landing(slug: str):
         course=found,
         version=found.current_version,
         gate=quiz.gate(current_user, found),
-        open_attempt=quiz.open_attempt(current_user, found),
+        open_attempt=quiz.open_attempt(current_user, found, actor=actor_from_request()),
         form=ConfirmForm(),
     )
 
@@ -126,7 +127,7 @@ def quiz_start(slug: str):
         return redirect(url_for("learn.quiz_landing", slug=slug))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    existing = quiz.open_attempt(current_user, found)
+    existing = quiz.open_attempt(current_user, found, actor=actor_from_request())
     if existing is not None:
         return redirect(url_for("learn.attempt", attempt_id=existing.id))
     gate = quiz.gate(current_user, found)
@@ -166,11 +167,13 @@ def attempt(attempt_id: int):
         if unanswered and request.form.get("unanswered") != "submit":
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)
-        if not quiz.submit(item, answers):
+        if not quiz.submit(item, answers, actor=actor_from_request()):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
-        if quiz.open_attempt(current_user, item.course) is None:  # its time ran out: closed now
+        if (
+            quiz.open_attempt(current_user, item.course, actor=actor_from_request()) is None
+        ):  # its time ran out: closed now
             db.session.refresh(item)
         else:
             return _attempt_page(item, quiz.questions_of(item))

@@ -15,6 +15,7 @@ from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
 from training.services.links import add_invitation_links
 from training.web.forms import Form
+from training.web.request_actor import actor_from_request
 from training.web.views import apply_errors
 
 
@@ -103,7 +104,7 @@ def staff_import_confirm(import_id: int):
         flash("This confirmation does not match the file you previewed. Upload the file again.", "error")
         return redirect(url_for("manage.staff_import_upload"))
     try:
-        plan, result = staff_import.confirm(upload, org, current_user)
+        plan, result = staff_import.confirm(upload, org, actor_from_request())
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("manage.staff_import_upload"))
@@ -124,7 +125,7 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     many wait.
     """
     batches.reload(created)
-    invitations = list(zip(created, add_invitation_links(created, created_by=current_user), strict=True))
+    invitations = list(zip(created, add_invitation_links(created, actor=actor_from_request()), strict=True))
     entries = []
     if invitations and mailer.configured():
         days = current_app.config["INVITATION_DAYS"]

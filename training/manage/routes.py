@@ -18,6 +18,7 @@ from training.services import catalogue, compliance, contacts, issuing, progress
 from training.services.errors import ServiceError
 from training.web import person_actions
 from training.web.forms import ConfirmForm
+from training.web.request_actor import actor_from_request
 from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
 
 bp = Blueprint("manage", __name__, template_folder="templates")
@@ -96,7 +97,7 @@ def contacts_page():
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            contacts.add_contact(current_user.organization_id, _contact_fields(form))
+            contacts.add_contact(current_user.organization_id, _contact_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -115,7 +116,7 @@ def contact_edit(contact_id: int):
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            contacts.update_contact(contact, _contact_fields(form))
+            contacts.update_contact(contact, _contact_fields(form), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -132,7 +133,7 @@ def contact_move(contact_id: int):
     contact = get_contact_or_404(current_user, contact_id)
     if ConfirmForm().validate_on_submit():
         try:
-            place = contacts.move_contact(contact, request.form.get("direction", ""))
+            place = contacts.move_contact(contact, request.form.get("direction", ""), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -147,7 +148,7 @@ def contact_delete(contact_id: int):
     contact = get_contact_or_404(current_user, contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        contacts.delete_contact(contact)
+        contacts.delete_contact(contact, actor=actor_from_request())
         flash("Contact removed.", "success")
         return redirect(url_for("manage.contacts"))
     return render_template("manage/contact_delete.html", contact=contact, form=form)

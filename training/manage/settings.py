@@ -13,6 +13,7 @@ from training.policy import Ability, permission
 from training.services import assignments, catalogue, org_settings
 from training.services.errors import ServiceError
 from training.web.forms import ConfirmForm, choices
+from training.web.request_actor import actor_from_request
 from training.web.views import apply_errors
 
 
@@ -29,7 +30,7 @@ def settings():
     days_form = DaysForm(obj=org)
     if days_form.validate_on_submit():
         try:
-            org_settings.set_days_to_complete(org, days_form.days_to_complete.data)
+            org_settings.set_days_to_complete(org, days_form.days_to_complete.data, actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(days_form, exc)
@@ -54,7 +55,7 @@ def settings_logo():
     form = LogoForm()
     if form.validate_on_submit():
         try:
-            org_settings.set_logo(org, form.logo.data.read())
+            org_settings.set_logo(org, form.logo.data.read(), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -85,7 +86,7 @@ def settings_logo_image():
 @permission(Ability.MANAGE_ORG)
 def settings_logo_remove():
     if ConfirmForm().validate_on_submit():
-        org_settings.remove_logo(_org())
+        org_settings.remove_logo(_org(), actor=actor_from_request())
         flash("Logo removed.", "success")
     return redirect(url_for("manage.settings"))
 
@@ -111,7 +112,7 @@ def assignments_page():
         value = {"job_function": form.job_function.data, "base": form.base.data, "person": form.email.data}.get(kind)
         fields = assignments.AssignmentFields(form.course.data or "", kind, value or "", form.due_on.data)
         try:
-            assignments.add(org, fields, current_user, utcnow().date())
+            assignments.add(org, fields, utcnow().date(), actor=actor_from_request())
         except ServiceError as exc:
             db.session.rollback()
             errors = dict(exc.errors)
@@ -136,7 +137,7 @@ def assignment_remove(assignment_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        assignments.remove(org, assignment)
+        assignments.remove(org, assignment, actor=actor_from_request())
         flash("Assignment removed. Courses that people's job functions require stay required.", "success")
         return redirect(url_for("manage.assignments"))
     return render_template(

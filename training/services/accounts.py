@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from training import auditing
 from training.extensions import db
 from training.models import AccessToken, TokenPurpose, User, utcnow
 from training.services import audit, batches, passwords, throttle
@@ -58,29 +57,34 @@ def authenticate(email: str, password: str, ip: str, limits: throttle.Limits) ->
     wait = throttle.seconds_until_allowed(email, ip, limits)
     user = find_by_email(email)
     if wait:
-        _note_failure(email, user, "throttled")
+        _note_failure(email, user, "throttled", ip)
         return SignInResult(None, wait)
     password_ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         throttle.record_failure(email, ip, limits)
         reason = "unknown account" if user is None else ("wrong password" if not password_ok else "deactivated")
-        _note_failure(email, user, reason)
+        _note_failure(email, user, reason, ip)
         return SignInResult(None)
     throttle.clear_after_success(email, ip, limits)
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
-    auditing.note(
-        "auth.sign_in", actor=user, organization_id=user.organization_id, object_type="user", object_id=user.id
+    audit.record(
+        "auth.sign_in",
+        actor=audit.Actor(user, ip),
+        organization_id=user.organization_id,
+        object_type="user",
+        object_id=user.id,
     )
     db.session.commit()
     return SignInResult(user)
 
 
-def _note_failure(email: str, user: User | None, reason: str) -> None:
+def _note_failure(email: str, user: User | None, reason: str, ip: str) -> None:
     """A refused sign-in goes into the trail, tied to the account's organization when it exists."""
-    auditing.note(
+    audit.record(
         "auth.sign_in_failed",
+        actor=audit.Actor(None, ip, visitor=True),
         organization_id=user.organization_id if user else None,
         object_type="user" if user else None,
         object_id=user.id if user else None,
@@ -106,14 +110,18 @@ def set_password(user: User, new_password: str) -> None:
     expire_links([user.id])  # a reset or invitation link asked for earlier must not undo this password
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str, *, actor: audit.Actor) -> None:
     if not passwords.verify_password(user.password_hash, current_password):
         raise ServiceError({"current_password": "That is not your current password."})
     if current_password == new_password:
         raise ServiceError({"password": "Choose a password different from the current one."})
     set_password(user, new_password)
-    auditing.note(
-        "account.password_changed", organization_id=user.organization_id, object_type="user", object_id=user.id
+    audit.record(
+        "account.password_changed",
+        actor=actor,
+        organization_id=user.organization_id,
+        object_type="user",
+        object_id=user.id,
     )
     db.session.commit()
 
@@ -151,14 +159,14 @@ def issue_token(
     *,
     signing_key: str,
     valid_for: timedelta,
-    created_by: User | None = None,
+    actor: audit.Actor,
 ) -> str:
     """Create a signed single-use token for a link; earlier unused links of that purpose die.
 
     The random secret inside is stored only as a hash; the signature means a token made with
     another key (or edited) is refused before the database is asked.
     """
-    token = add_tokens([user], purpose, signing_key=signing_key, valid_for=valid_for, created_by=created_by)[0]
+    token = add_tokens([user], purpose, signing_key=signing_key, valid_for=valid_for, actor=actor)[0]
     db.session.commit()
     return token
 
@@ -169,7 +177,7 @@ def add_tokens(
     *,
     signing_key: str,
     valid_for: timedelta,
-    created_by: User | None = None,
+    actor: audit.Actor,
 ) -> list[str]:
     """``issue_token`` for many people at once (an import's new staff) in a few statements, whatever their
     number; the tokens come back in the order of ``users``. The caller commits."""
@@ -199,12 +207,12 @@ def add_tokens(
                 "purpose": purpose.value,
                 "secret_hash": _hash_secret(secret),
                 "expires_at": now + valid_for,
-                "created_by_id": created_by.id if created_by else None,
+                "created_by_id": actor.user.id if actor.user is not None else None,
             }
             for user, secret in zip(users, secrets_made, strict=True)
         ],
     )
-    auditing.note_many(
+    audit.record_many(
         [
             audit.Entry(
                 f"account.{purpose.value}_link_issued",
@@ -214,7 +222,8 @@ def add_tokens(
                 details={"valid_days": valid_for.days},
             )
             for user in users
-        ]
+        ],
+        actor=actor,
     )
     serializer = _serializer(signing_key, purpose)
     return [serializer.dumps(secret) for secret in secrets_made]
@@ -239,7 +248,9 @@ def find_valid_token(signed: str, purpose: TokenPurpose, *, signing_key: str) ->
     return token
 
 
-def redeem_token(signed: str, purpose: TokenPurpose, new_password: str, *, signing_key: str) -> User:
+def redeem_token(
+    signed: str, purpose: TokenPurpose, new_password: str, *, signing_key: str, address: str | None
+) -> User:
     """Use a link once to set a password. Raises ServiceError if it is unknown, used or expired."""
     token = find_valid_token(signed, purpose, signing_key=signing_key)
     if token is None:
@@ -252,9 +263,9 @@ def redeem_token(signed: str, purpose: TokenPurpose, new_password: str, *, signi
     if claimed != 1:
         db.session.rollback()
         raise ServiceError("This link has already been used.")
-    auditing.note(
+    audit.record(
         f"account.{purpose.value}_link_used",
-        actor=token.user,
+        actor=audit.Actor(token.user, address),  # the link speaks for its holder
         organization_id=token.user.organization_id,
         object_type="user",
         object_id=token.user.id,

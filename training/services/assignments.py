@@ -7,10 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.extensions import db
 from training.models import Assignment, Course, JobFunction, Organization, User
-from training.services import requirements
+from training.services import audit, requirements
 from training.services.errors import ServiceError
 
 
@@ -22,7 +21,7 @@ class AssignmentFields:
     due_on: date | None
 
 
-def add(org: Organization, fields: AssignmentFields, by: User, today: date) -> Assignment:
+def add(org: Organization, fields: AssignmentFields, today: date, *, actor: audit.Actor) -> Assignment:
     errors: dict[str, str] = {}
     course = db.session.scalar(sa.select(Course).where(Course.slug == fields.course_slug, Course.retired_at.is_(None)))
     if course is None:
@@ -57,13 +56,14 @@ def add(org: Organization, fields: AssignmentFields, by: User, today: date) -> A
         target_kind=fields.target_kind,
         target_value=value,
         due_on=fields.due_on,
-        created_by_id=by.id,
+        created_by_id=actor.user.id if actor.user is not None else None,
     )
     db.session.add(assignment)
     db.session.flush()
     requirements.sync_org(org)
-    auditing.note(
+    audit.record(
         "assignment.created",
+        actor=actor,
         organization_id=org.id,
         object_type="assignment",
         object_id=assignment.id,
@@ -73,14 +73,19 @@ def add(org: Organization, fields: AssignmentFields, by: User, today: date) -> A
     return assignment
 
 
-def remove(org: Organization, assignment: Assignment) -> None:
+def remove(org: Organization, assignment: Assignment, *, actor: audit.Actor) -> None:
     details = _described(assignment, assignment.course.slug)
     assignment_id = assignment.id
     db.session.delete(assignment)
     db.session.flush()
     requirements.sync_org(org)
-    auditing.note(
-        "assignment.removed", organization_id=org.id, object_type="assignment", object_id=assignment_id, details=details
+    audit.record(
+        "assignment.removed",
+        actor=actor,
+        organization_id=org.id,
+        object_type="assignment",
+        object_id=assignment_id,
+        details=details,
     )
     db.session.commit()
 

@@ -12,7 +12,8 @@ transaction ends, so concurrent appends queue up and the chain never forks.
 The database itself refuses UPDATE and DELETE on ``audit_event``: the migration creates the
 triggers whose SQL is below (``append_only_sql``); the tests use the same text.
 
-This module knows nothing of Flask requests: callers pass the actor and the IP address.
+This module knows nothing of Flask requests: callers pass an ``Actor`` (who acts, from which address);
+the web side builds it from the request, the commands use ``SYSTEM``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from training.extensions import db
 from training.models import GENESIS_HASH, AuditEvent, AuditHead, User, utcnow
 
 SYSTEM_ACTOR = "system"
+ANONYMOUS_ACTOR = "anonymous"
 APPEND_ONLY_MESSAGE = "audit_event is append-only"
 
 _event = AuditEvent.__table__
@@ -154,23 +156,42 @@ def row_hash(row: Any) -> str:
 # --- appending ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who does an act and from which address, as the trail records it.
+
+    With no ``user`` it is the system (a command, ``SYSTEM``), or a visitor nobody signed in as
+    (``visitor=True``, named "anonymous").
+    """
+
+    user: User | None = None
+    address: str | None = None
+    visitor: bool = False
+
+    @property
+    def name(self) -> str:
+        if self.user is not None:
+            return self.user.email
+        return ANONYMOUS_ACTOR if self.visitor else SYSTEM_ACTOR
+
+
+SYSTEM = Actor()
+
+
 def record(
     action: str,
     *,
-    actor: User | None,
+    actor: Actor,
     organization_id: int | None = None,
     object_type: str | None = None,
     object_id: str | int | None = None,
-    ip: str | None = None,
     details: Mapping[str, Any] | None = None,
     at: datetime | None = None,
-    actor_label: str | None = None,
 ) -> AuditEvent:
     """Append an event inside the caller's transaction; the caller commits (or rolls back).
 
-    ``actor`` None means the system did it, unless ``actor_label`` names who (e.g. "anonymous").
-    ``organization_id`` is the organization the event is
-    about. ``details`` must be JSON-serializable (strings as keys). ``at`` defaults to now.
+    ``actor`` says who did it and from where (``SYSTEM`` for a command). ``organization_id`` is the
+    organization the event is about. ``details`` must be JSON-serializable (strings as keys). ``at`` defaults to now.
 
     The audit head stays locked until the caller's transaction ends: keep that transaction short.
     """
@@ -183,18 +204,16 @@ def record(
 
     seq, prev_hash = _next_seq()  # takes the lock (and flushes, so a new ``actor`` has its id)
     occurred_at = (at or utcnow()).astimezone(UTC)
-    actor_user_id = actor.id if actor is not None else None
-    actor_name = actor.email if actor is not None else (actor_label or SYSTEM_ACTOR)
     fields = {
         "seq": seq,
         "occurred_at": occurred_at,
-        "actor_user_id": actor_user_id,
-        "actor": actor_name,
+        "actor_user_id": actor.user.id if actor.user is not None else None,
+        "actor": actor.name,
         "action": action,
         "object_type": object_type,
         "object_id": object_text,
         "organization_id": organization_id,
-        "ip": ip,
+        "ip": actor.address,
         "details": details_text,
     }
     _check_lengths(fields)
@@ -225,9 +244,7 @@ class Entry:
 def record_many(
     entries: list[Entry],
     *,
-    actor: User | None,
-    ip: str | None = None,
-    actor_label: str | None = None,
+    actor: Actor,
 ) -> int:
     """Append a batch of events by one actor, chained in order, in three statements whatever their number.
 
@@ -240,20 +257,19 @@ def record_many(
     details = [canonical_json(dict(entry.details or {})) for entry in entries]  # before the lock
     seq, prev_hash = _next_seq(len(entries))
     occurred_at = utcnow().astimezone(UTC)
-    actor_user_id = actor.id if actor is not None else None
-    actor_name = actor.email if actor is not None else (actor_label or SYSTEM_ACTOR)
+    actor_user_id = actor.user.id if actor.user is not None else None
     rows = []
     for offset, (entry, details_text) in enumerate(zip(entries, details, strict=True)):
         fields = {
             "seq": seq + offset,
             "occurred_at": occurred_at,
             "actor_user_id": actor_user_id,
-            "actor": actor_name,
+            "actor": actor.name,
             "action": entry.action,
             "object_type": entry.object_type,
             "object_id": None if entry.object_id is None else str(entry.object_id),
             "organization_id": entry.organization_id,
-            "ip": ip,
+            "ip": actor.address,
             "details": details_text,
         }
         _check_lengths(fields)

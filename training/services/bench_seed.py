@@ -44,7 +44,7 @@ from training.models import (
     oversight,
     utcnow,
 )
-from training.services import content_loader, issuing, passwords, requirements, serials
+from training.services import audit, content_loader, issuing, passwords, requirements, serials
 from training.services.dates import add_months
 
 BENCH_PASSWORD = "bench-only-password-2026"  # noqa: S105 — benchmark accounts in throwaway databases only
@@ -130,7 +130,7 @@ def seed(organizations: int = 12, staff: int = 20_000, seed: int = 1, now: datet
             "This database already holds organizations or people; benchmark data goes into an empty database only."
         )
     if db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0:
-        content_loader.load_content(Path(current_app.config["CONTENT_DIR"]))
+        content_loader.load_content(Path(current_app.config["CONTENT_DIR"]), actor=audit.SYSTEM)
     rng = random.Random(seed)  # noqa: S311 — reproducible benchmark data, not a secret
     now = now or utcnow()
     courses = {

@@ -6,17 +6,17 @@ a guarded update, and the certificate's attempt id is unique).
 
 from __future__ import annotations
 
-from training import auditing
 from training.models import Attempt
-from training.services import issuing
+from training.services import audit, issuing
 
 
-def on_quiz_passed(attempt: Attempt) -> issuing.IssueOutcome:
+def on_quiz_passed(attempt: Attempt, *, actor: audit.Actor) -> issuing.IssueOutcome:
     outcome = issuing.issue_for_attempt(attempt)
     certificate = outcome.certificate
     if certificate is not None:
-        auditing.note(
+        audit.record(
             "certificate.issued",
+            actor=actor,
             organization_id=certificate.organization_id,
             object_type="certificate",
             object_id=certificate.serial,

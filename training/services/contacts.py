@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.extensions import db
 from training.models import ReportingContact
-from training.services import card_text, text
+from training.services import audit, card_text, text
 from training.services.errors import ServiceError
 
 CHANNELS = {"phone": "Phone", "radio": "Radio", "email": "Email", "in_person": "In person", "other": "Other"}
@@ -85,7 +84,7 @@ def _too_long_for_the_card(unbroken: str) -> str:
     )
 
 
-def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:
+def add_contact(org_id: int, fields: ContactFields, *, actor: audit.Actor) -> ReportingContact:
     values = _clean(fields)
     existing = contacts_of(org_id)
     if len(existing) >= MAX_CONTACTS:
@@ -94,23 +93,23 @@ def add_contact(org_id: int, fields: ContactFields) -> ReportingContact:
     contact = ReportingContact(organization_id=org_id, position=last + 1, **values)
     db.session.add(contact)
     db.session.flush()
-    _note("contact.added", contact, values)
+    _note("contact.added", contact, values, actor)
     db.session.commit()
     return contact
 
 
-def update_contact(contact: ReportingContact, fields: ContactFields) -> None:
+def update_contact(contact: ReportingContact, fields: ContactFields, *, actor: audit.Actor) -> None:
     values = _clean(fields)
     for key, value in values.items():
         setattr(contact, key, value)
-    _note("contact.updated", contact, values)
+    _note("contact.updated", contact, values, actor)
     db.session.commit()
 
 
 MOVES = {"up": -1, "down": 1}
 
 
-def move_contact(contact: ReportingContact, direction: str) -> int:
+def move_contact(contact: ReportingContact, direction: str, *, actor: audit.Actor) -> int:
     """Swap a contact with the one above (``up``) or below (``down``) it; return its new place, from 1.
 
     The organization's contacts are numbered 1, 2, 3… again, so gaps and ties left by earlier changes go.
@@ -125,26 +124,24 @@ def move_contact(contact: ReportingContact, direction: str) -> int:
     ordered[place], ordered[target] = ordered[target], ordered[place]
     for position, each in enumerate(ordered, start=1):
         each.position = position
-    _note("contact.moved", contact, {"name": contact.name, "from": place + 1, "to": target + 1})
+    _note("contact.moved", contact, {"name": contact.name, "from": place + 1, "to": target + 1}, actor)
     db.session.commit()
     return target + 1
 
 
-def delete_contact(contact: ReportingContact) -> None:
-    _note("contact.removed", contact, {"name": contact.name, "value": contact.value})
+def delete_contact(contact: ReportingContact, *, actor: audit.Actor) -> None:
+    _note("contact.removed", contact, {"name": contact.name, "value": contact.value}, actor)
     db.session.delete(contact)
     db.session.commit()
 
 
-def _note(action: str, contact: ReportingContact, details: dict[str, str | int]) -> None:
+def _note(action: str, contact: ReportingContact, details: dict[str, str | int], actor: audit.Actor) -> None:
     """Reporting contacts are what staff call when they suspect trafficking: every change is on record."""
-    auditing.note(
-        action, organization_id=contact.organization_id, object_type="contact", object_id=contact.id, details=details
-    )
-
-
-def get_contact_or_none(org_id: int, contact_id: int) -> ReportingContact | None:
-    """A contact of this organization only: another organization's id is simply not found."""
-    return db.session.scalar(
-        sa.select(ReportingContact).where(ReportingContact.id == contact_id, ReportingContact.organization_id == org_id)
+    audit.record(
+        action,
+        actor=actor,
+        organization_id=contact.organization_id,
+        object_type="contact",
+        object_id=contact.id,
+        details=details,
     )

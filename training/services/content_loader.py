@@ -12,13 +12,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.content.lint import BankFigures, lint
 from training.content.spec import ContentBundle, CourseSpec, Problem
 from training.content.validate import read_content
 from training.extensions import db
 from training.models import Course, CourseRequirement, CourseVersion, Module, Question, utcnow
-from training.services import item_stats, markdown, requirements
+from training.services import audit, item_stats, markdown, requirements
 
 
 @dataclass
@@ -78,7 +77,8 @@ def _reused_ids(bundle: ContentBundle) -> list[Problem]:
     ]
 
 
-def load_content(root: Path) -> LoadReport:
+def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport:
+    """Bring the database in line with the content files; ``actor`` is recorded (a command: the system)."""
     bundle, problems = read_content(root)
     if bundle is None or problems:
         return LoadReport(problems=problems)
@@ -96,8 +96,9 @@ def load_content(root: Path) -> LoadReport:
         db.session.flush()
         requirements.sync_all()
         if report.added or report.new_versions or report.retired or report.restored:
-            auditing.note(
+            audit.record(
                 "content.loaded",
+                actor=actor,
                 object_type="content",
                 details={
                     "added": report.added,

@@ -17,10 +17,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from training import auditing
 from training.extensions import db
 from training.models import OutboxMessage, User
-from training.services import accounts, mailer
+from training.services import accounts, audit, mailer
 from training.services.errors import ServiceError
 
 VALID_FOR = timedelta(days=3)
@@ -67,7 +66,12 @@ def find_pending(token: str, *, signing_key: str) -> PendingChange | None:
 
 
 def record_request(
-    person: User, new_email: str, make_link: Callable[[User, str], str], valid_days: int = VALID_FOR.days
+    person: User,
+    new_email: str,
+    make_link: Callable[[User, str], str],
+    valid_days: int = VALID_FOR.days,
+    *,
+    actor: audit.Actor,
 ) -> list[OutboxMessage]:
     """Email a confirmation link to the new address and a notice to the old one; the caller commits,
     then delivers the returned messages. The person's address does not change here."""
@@ -99,8 +103,9 @@ def record_request(
         recipient_user_id=person.id,
         organization_id=person.organization_id,
     )
-    auditing.note(
+    audit.record(
         "person.email_change_requested",
+        actor=actor,
         organization_id=person.organization_id,
         object_type="user",
         object_id=person.id,
@@ -109,7 +114,7 @@ def record_request(
     return [mailer.record(confirm), mailer.record(notice)]
 
 
-def confirm(token: str, *, signing_key: str) -> User:
+def confirm(token: str, *, signing_key: str, address: str | None) -> User:
     """Use a confirmation link: the new address becomes the sign-in address. Raises ServiceError if the
     link does not work (any more), or the address has been taken meanwhile."""
     pending = find_pending(token, signing_key=signing_key)
@@ -120,9 +125,9 @@ def confirm(token: str, *, signing_key: str) -> User:
         raise ServiceError("Another account now uses this address, so it cannot be yours too. Ask the administrator.")
     person.email = pending.new_email
     accounts.expire_links([person.id])  # links sent to the old address
-    auditing.note(
+    audit.record(
         "person.email_changed",
-        actor=person,  # whoever holds the new address speaks for the account here
+        actor=audit.Actor(person, address),  # whoever holds the new address speaks for the account here
         organization_id=person.organization_id,
         object_type="user",
         object_id=person.id,

@@ -15,7 +15,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from training import auditing
 from training.extensions import db
 from training.models import (
     Attempt,
@@ -28,7 +27,7 @@ from training.models import (
     User,
     utcnow,
 )
-from training.services import card_text, contacts, pdf, serials, signing, text
+from training.services import audit, card_text, contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
 from training.services.links import absolute_url
@@ -265,14 +264,15 @@ class StoredPdf:
     sha256: str
 
 
-def download(certificate: Certificate) -> StoredPdf:
+def download(certificate: Certificate, *, actor: audit.Actor) -> StoredPdf:
     """The stored PDF, with the download on record (who took which certificate's evidence, when).
 
     Everything is read before the commit, which would otherwise make the certificate reload itself.
     """
     stored = StoredPdf(pdf_bytes(certificate), f"certificate-{certificate.serial}.pdf", certificate.pdf_sha256)
-    auditing.note(
+    audit.record(
         "certificate.downloaded",
+        actor=actor,
         organization_id=certificate.organization_id,
         object_type="certificate",
         object_id=certificate.serial,
@@ -285,7 +285,10 @@ def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
     return hashlib.sha256(uploaded).hexdigest() == certificate.pdf_sha256
 
 
-def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None = None) -> None:
+def revoke(certificate: Certificate, reason: str, now: datetime | None = None, *, actor: audit.Actor) -> None:
+    """Revoke for ``reason``; ``actor`` (who must be a person) is recorded as the one who revoked it."""
+    if actor.user is None:
+        raise ServiceError("A certificate is revoked by a person.")
     reason = text.one_line(reason)
     if not reason:
         raise ServiceError({"reason": "Say why the certificate is revoked; the reason is kept on record."})
@@ -296,11 +299,11 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
     if certificate.revoked_at is not None:
         raise ServiceError("This certificate is already revoked.")
     certificate.revoked_at = now or utcnow()
-    certificate.revoked_by_id = by.id
+    certificate.revoked_by_id = actor.user.id
     certificate.revoke_reason = reason
-    auditing.note(
+    audit.record(
         "certificate.revoked",
-        actor=by,
+        actor=actor,
         organization_id=certificate.organization_id,
         object_type="certificate",
         object_id=certificate.serial,

@@ -10,7 +10,7 @@ from flask import current_app
 from training.extensions import db
 from training.models import TokenPurpose, User
 from training.policy import can_issue_sign_in_link
-from training.services import accounts, email_change
+from training.services import accounts, audit, email_change
 from training.services.errors import ServiceError
 
 
@@ -20,34 +20,35 @@ def absolute_url(endpoint: str, **values: object) -> str:
     return current_app.config["BASE_URL"] + path
 
 
-def issue_invitation_link(person: User, created_by: User | None = None) -> str:
-    """A new single-use link for ``person`` to set a password; ``created_by`` (None for the command line)
-    must be allowed to issue it."""
-    if created_by is not None and not can_issue_sign_in_link(created_by, person):
+def issue_invitation_link(person: User, *, actor: audit.Actor) -> str:
+    """A new single-use link for ``person`` to set a password; ``actor`` (the system for the command
+    line) must be allowed to issue it."""
+    if actor.user is not None and not can_issue_sign_in_link(actor.user, person):
         raise ServiceError("You cannot create a sign-in link for this person.")
-    link = add_invitation_links([person], created_by)[0]
+    link = add_invitation_links([person], actor=actor)[0]
     db.session.commit()
     return link
 
 
-def add_invitation_links(people: list[User], created_by: User | None = None) -> list[str]:
+def add_invitation_links(people: list[User], *, actor: audit.Actor) -> list[str]:
     """Invitation links for many people at once (an import), in a few statements; the caller commits."""
     tokens = accounts.add_tokens(
         people,
         TokenPurpose.INVITATION,
         signing_key=current_app.config["SECRET_KEY"],
         valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
-        created_by=created_by,
+        actor=actor,
     )
     return [absolute_url("auth.welcome", token=token) for token in tokens]
 
 
-def issue_password_reset_link(person: User) -> str:
+def issue_password_reset_link(person: User, actor: audit.Actor) -> str:
     token = accounts.issue_token(
         person,
         TokenPurpose.PASSWORD_RESET,
         signing_key=current_app.config["SECRET_KEY"],
         valid_for=timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+        actor=actor,
     )
     return absolute_url("auth.reset_password", token=token)
 

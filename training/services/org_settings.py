@@ -7,10 +7,9 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-from training import auditing
 from training.extensions import db
 from training.models import Organization
-from training.services import requirements
+from training.services import audit, requirements
 from training.services.errors import ServiceError
 
 MAX_LOGO_BYTES = 300 * 1024  # the file uploaded
@@ -21,14 +20,15 @@ MAX_STORED_LOGO_BYTES = 300 * 1024  # the PNG kept, after scaling and re-encodin
 _TOO_MANY_PIXELS = f"Use an image at most {MAX_LOGO_PIXELS} pixels wide and high."
 
 
-def set_days_to_complete(org: Organization, days: int) -> None:
+def set_days_to_complete(org: Organization, days: int, *, actor: audit.Actor) -> None:
     if not 1 <= days <= 365:
         raise ServiceError({"days_to_complete": "Use a number of days from 1 to 365."})
     before = org.days_to_complete
     org.days_to_complete = days
     requirements.sync_org(org)  # due dates of required courses move with it
-    auditing.note(
+    audit.record(
         "organization.settings_changed",
+        actor=actor,
         organization_id=org.id,
         object_type="organization",
         object_id=org.id,
@@ -37,7 +37,7 @@ def set_days_to_complete(org: Organization, days: int) -> None:
     db.session.commit()
 
 
-def set_logo(org: Organization, data: bytes) -> None:
+def set_logo(org: Organization, data: bytes, *, actor: audit.Actor) -> None:
     """Accept a PNG or JPEG logo, scaled down to fit ``LOGO_BOX`` and re-encoded as PNG, so nothing but
     pixels reaches the PDFs and no certificate carries more image than it prints."""
     if not data:
@@ -55,8 +55,9 @@ def set_logo(org: Organization, data: bytes) -> None:
         )
     org.logo = png
     org.logo_mime = "image/png"
-    auditing.note(
+    audit.record(
         "organization.logo_changed",
+        actor=actor,
         organization_id=org.id,
         object_type="organization",
         object_id=org.id,
@@ -92,8 +93,10 @@ def _logo_png(data: bytes) -> bytes:
         raise ServiceError({"logo": "This file is not an image that can be read. Use a PNG or JPEG."}) from exc
 
 
-def remove_logo(org: Organization) -> None:
+def remove_logo(org: Organization, *, actor: audit.Actor) -> None:
     org.logo = None
     org.logo_mime = None
-    auditing.note("organization.logo_removed", organization_id=org.id, object_type="organization", object_id=org.id)
+    audit.record(
+        "organization.logo_removed", actor=actor, organization_id=org.id, object_type="organization", object_id=org.id
+    )
     db.session.commit()

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.extensions import db
 from training.models import Organization, OrgKind, oversight
-from training.services import text
+from training.services import audit, text
 from training.services.errors import ServiceError
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -59,13 +58,14 @@ def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object
     return {"name": name, "kind": fields.kind, "country": country, "iata_code": iata or None, "icao_code": icao or None}
 
 
-def create_organization(fields: OrgFields) -> Organization:
+def create_organization(fields: OrgFields, *, actor: audit.Actor) -> Organization:
     values = _clean(fields, None)
     org = Organization(**values)
     db.session.add(org)
     db.session.flush()
-    auditing.note(
+    audit.record(
         "organization.created",
+        actor=actor,
         organization_id=org.id,
         object_type="organization",
         object_id=org.id,
@@ -75,7 +75,7 @@ def create_organization(fields: OrgFields) -> Organization:
     return org
 
 
-def update_organization(org: Organization, fields: OrgFields) -> Organization:
+def update_organization(org: Organization, fields: OrgFields, *, actor: audit.Actor) -> Organization:
     changed = {}
     for key, value in _clean(fields, org).items():
         before = getattr(org, key)
@@ -83,8 +83,9 @@ def update_organization(org: Organization, fields: OrgFields) -> Organization:
             changed[key] = [None if before is None else str(before), None if value is None else str(value)]
         setattr(org, key, value)
     if changed:
-        auditing.note(
+        audit.record(
             "organization.updated",
+            actor=actor,
             organization_id=org.id,
             object_type="organization",
             object_id=org.id,
@@ -94,7 +95,7 @@ def update_organization(org: Organization, fields: OrgFields) -> Organization:
     return org
 
 
-def set_oversight(authority: Organization, overseen_ids: list[int]) -> None:
+def set_oversight(authority: Organization, overseen_ids: list[int], *, actor: audit.Actor) -> None:
     """Replace the set of organizations an authority oversees."""
     if authority.kind != OrgKind.AUTHORITY:
         raise ServiceError({"overseen": "Only a civil aviation authority can oversee organizations."})
@@ -110,8 +111,9 @@ def set_oversight(authority: Organization, overseen_ids: list[int]) -> None:
     authority.overseen = sorted(found, key=lambda o: o.name)
     after = sorted(ids)
     if before != after:
-        auditing.note(
+        audit.record(
             "organization.oversight_changed",
+            actor=actor,
             organization_id=authority.id,
             object_type="organization",
             object_id=authority.id,

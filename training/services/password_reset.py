@@ -15,17 +15,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.extensions import db
 from training.models import OutboxMessage, User, utcnow
-from training.services import accounts, mailer
+from training.services import accounts, audit, mailer
 from training.services.errors import ServiceError
 
 KIND = "password_reset"
 MAX_PER_HOUR = 3
 
 
-def request_reset(email: str, make_link: Callable[[User], str], valid_minutes: int) -> None:
+def request_reset(
+    email: str, make_link: Callable[[User, audit.Actor], str], valid_minutes: int, *, actor: audit.Actor
+) -> None:
     """Email a reset link if ``email`` belongs to an active account; otherwise do nothing, silently."""
     try:
         address = accounts.normalize_email(email)
@@ -33,12 +34,15 @@ def request_reset(email: str, make_link: Callable[[User], str], valid_minutes: i
         return
     person = accounts.find_by_email(address)
     if person is None or not person.active:
-        auditing.note("account.password_reset_refused", details={"email": address[:254], "reason": "no such account"})
+        audit.record(
+            "account.password_reset_refused", actor=actor, details={"email": address[:254], "reason": "no such account"}
+        )
         db.session.commit()
         return
     if _sent_last_hour(person) >= MAX_PER_HOUR:
-        auditing.note(
+        audit.record(
             "account.password_reset_refused",
+            actor=actor,
             organization_id=person.organization_id,
             object_type="user",
             object_id=person.id,
@@ -46,7 +50,7 @@ def request_reset(email: str, make_link: Callable[[User], str], valid_minutes: i
         )
         db.session.commit()
         return
-    link = make_link(person)  # issues the token (and records it in the audit trail), commits
+    link = make_link(person, actor)  # issues the token (and records it in the audit trail), commits
     entry = mailer.record(
         mailer.Mail(
             to=person.email,

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, User
 from training.policy import can_act_on_account, can_change_email_directly
-from training.services import accounts, email_change, mailer, requirements, text
+from training.services import accounts, audit, email_change, mailer, requirements, text
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 
@@ -132,7 +131,7 @@ def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
     return values
 
 
-def create_person(fields: PersonFields) -> User:
+def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
     values = _clean(fields, None)
     roles = values.pop("roles")
     person = User(**values)
@@ -140,8 +139,9 @@ def create_person(fields: PersonFields) -> User:
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
-    auditing.note(
+    audit.record(
         "person.created",
+        actor=actor,
         organization_id=person.organization_id,
         object_type="user",
         object_id=person.id,
@@ -151,9 +151,9 @@ def create_person(fields: PersonFields) -> User:
     return person
 
 
-def _check_may_act(acting: User | None, person: User) -> None:
+def _check_may_act(actor: audit.Actor, person: User) -> None:
     """The policy's rule for acts on accounts, kept here too for callers other than the pages."""
-    if acting is not None and not can_act_on_account(acting, person):
+    if actor.user is not None and not can_act_on_account(actor.user, person):
         raise ServiceError("You cannot change this account: it holds a role you do not hold.")
 
 
@@ -161,15 +161,15 @@ def update_person(
     person: User,
     fields: PersonFields,
     *,
-    acting: User | None = None,
+    actor: audit.Actor,
     email_link: Callable[[User, str], str] | None = None,
 ) -> str | None:
     """Save the fields. A new address for anyone but a pending invitee is not saved: it is sent a link
     made by ``email_link`` to confirm it (and the old address a notice), and returned; None otherwise."""
-    _check_may_act(acting, person)
+    _check_may_act(actor, person)
     values = _clean(fields, person)
     roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
-    if acting is not None and acting.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
+    if actor.user is not None and actor.user.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
     new_email = str(values["email"])
     to_confirm = None
@@ -190,14 +190,17 @@ def update_person(
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if changed:
         action = "person.roles_changed" if "roles" in changed else "person.updated"
-        auditing.note(
+        audit.record(
             action,
+            actor=actor,
             organization_id=person.organization_id,
             object_type="user",
             object_id=person.id,
             details={"changed": changed, "previous_organization_id": previous_org_id},
         )
-    messages = email_change.record_request(person, to_confirm, email_link) if to_confirm and email_link else []
+    messages = []
+    if to_confirm and email_link:
+        messages = email_change.record_request(person, to_confirm, email_link, actor=actor)
     db.session.commit()
     if messages:
         mailer.deliver(messages)
@@ -217,21 +220,33 @@ def _snapshot(person: User) -> dict[str, object]:
     }
 
 
-def deactivate(person: User, *, acting: User | None = None) -> None:
+def deactivate(person: User, *, actor: audit.Actor) -> None:
     """Stop someone signing in. Their records and certificates stay."""
-    if acting is not None and acting.id == person.id:
+    if actor.user is not None and actor.user.id == person.id:
         raise ServiceError("You cannot deactivate your own account.")
-    _check_may_act(acting, person)
+    _check_may_act(actor, person)
     person.active = False
     person.end_every_session()
     requirements.sync_person(person)
-    auditing.note("person.deactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)
+    audit.record(
+        "person.deactivated",
+        actor=actor,
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+    )
     db.session.commit()
 
 
-def reactivate(person: User, *, acting: User | None = None) -> None:
-    _check_may_act(acting, person)
+def reactivate(person: User, *, actor: audit.Actor) -> None:
+    _check_may_act(actor, person)
     person.active = True
     requirements.sync_person(person)
-    auditing.note("person.reactivated", organization_id=person.organization_id, object_type="user", object_id=person.id)
+    audit.record(
+        "person.reactivated",
+        actor=actor,
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+    )
     db.session.commit()

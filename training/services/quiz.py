@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from training import auditing
 from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
-from training.services import certification, drawing, grading
+from training.services import audit, certification, drawing, grading
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -29,7 +28,7 @@ class Gate:
     opens_at: datetime | None = None
 
 
-def open_attempt(user: User, course: Course) -> Attempt | None:
+def open_attempt(user: User, course: Course, *, actor: audit.Actor) -> Attempt | None:
     """The person's unfinished attempt at this course that is still within its time, if any."""
     attempt = db.session.scalar(
         sa.select(Attempt)
@@ -38,7 +37,7 @@ def open_attempt(user: User, course: Course) -> Attempt | None:
         .limit(1)
     )
     if attempt is not None and utcnow() > attempt.deadline_at + SUBMIT_GRACE:
-        close_timed_out(attempt)
+        close_timed_out(attempt, actor=actor)
         return None
     return attempt
 
@@ -210,7 +209,7 @@ def _claim(attempt: Attempt, now: datetime) -> bool:
     return claimed == 1
 
 
-def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None) -> bool:
+def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None, *, actor: audit.Actor) -> bool:
     """Grade an attempt once. Returns False when it had already been submitted (nothing changes).
 
     Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
@@ -230,9 +229,9 @@ def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None
     version = attempt.course_version
     _record(attempt, now, kept, correct, timed_out=late)
     attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
-    _note_submitted(attempt)
+    _note_submitted(attempt, actor)
     if attempt.passed:
-        certification.on_quiz_passed(attempt)
+        certification.on_quiz_passed(attempt, actor=actor)
     db.session.commit()
     return True
 
@@ -245,7 +244,7 @@ def _record(attempt: Attempt, now: datetime, answers: dict[str, list[str]], corr
     attempt.timed_out = timed_out
 
 
-def close_timed_out(attempt: Attempt) -> None:
+def close_timed_out(attempt: Attempt, *, actor: audit.Actor) -> None:
     """Close an attempt whose time ran out without a submission: it counts as a failed attempt."""
     now = utcnow()
     if not _claim(attempt, now):
@@ -253,14 +252,15 @@ def close_timed_out(attempt: Attempt) -> None:
         return
     _record(attempt, now, {}, 0, timed_out=True)
     attempt.passed = False
-    _note_submitted(attempt)
+    _note_submitted(attempt, actor)
     db.session.commit()
 
 
-def _note_submitted(attempt: Attempt) -> None:
+def _note_submitted(attempt: Attempt, actor: audit.Actor) -> None:
     learner = db.session.get(User, attempt.user_id)
-    auditing.note(
+    audit.record(
         "attempt.submitted",
+        actor=actor,
         organization_id=learner.organization_id if learner else None,
         object_type="attempt",
         object_id=attempt.id,

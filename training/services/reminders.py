@@ -4,7 +4,7 @@ Meant to run once a day from cron (``flask --app app send-reminders``). Every me
 outbox before it is sent, and the outbox allows one message of a kind per person per day, so running
 twice the same day, or two runs at once, never sends anyone the same message twice.
 
-Free of Flask request objects: it needs an application context only (settings and database).
+Free of Flask: the site's address comes in as an argument; emails go through the mailer (an application context).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.extensions import db
 from training.models import Course, CourseVersion, Organization, OutboxMessage, Role, User, UserRole, utcnow
@@ -241,11 +240,12 @@ def _organization(org_id: int, name: str, now: datetime, base_url: str) -> Remin
     return report
 
 
-def send_reminders(now: datetime | None = None, org_ids: list[int] | None = None) -> ReminderReport:
+def send_reminders(base_url: str, now: datetime | None = None, org_ids: list[int] | None = None) -> ReminderReport:
     """Email every active person whose training is overdue or expiring within 30 days, and a digest to
-    their organization's active managers; each at most once a day. All organizations, or the given ones."""
+    their organization's active managers; each at most once a day. All organizations, or the given ones.
+    ``base_url`` is the site's address, for the links in the emails."""
     now = (now or utcnow()).astimezone(UTC)
-    base_url = current_app.config["BASE_URL"].rstrip("/")
+    base_url = base_url.rstrip("/")
     query = sa.select(Organization.id, Organization.name).order_by(Organization.id)
     if org_ids is not None:
         query = query.where(Organization.id.in_(org_ids))

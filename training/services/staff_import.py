@@ -28,11 +28,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
 from training.policy import can_change_email_directly, within_managers_reach
-from training.services import accounts, batches, csv_safe, people, requirements
+from training.services import accounts, audit, batches, csv_safe, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -457,9 +456,11 @@ def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_r
 # --- applying -----------------------------------------------------------------------------
 
 
-def _check_can_apply(plan: ImportPlan, org: Organization, acting_user: User) -> None:
+def _check_can_apply(plan: ImportPlan, org: Organization, acting_user: User | None) -> None:
     if plan.organization_id != org.id:
         raise ServiceError("This import belongs to another organization.")
+    if acting_user is None:
+        raise ServiceError("Only the organization's managers can import its staff.")
     own_manager = acting_user.organization_id == org.id and acting_user.has_role(Role.MANAGER)
     if not (own_manager or acting_user.has_role(Role.ADMIN)):
         raise ServiceError("Only the organization's managers can import its staff.")
@@ -497,20 +498,20 @@ def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]
     return created, updated
 
 
-def apply(plan: ImportPlan, org: Organization, acting_user: User) -> ImportResult:
+def apply(plan: ImportPlan, org: Organization, actor: audit.Actor) -> ImportResult:
     """Create and update the plan's people and their requirement rows in one transaction, then commit.
 
     New people are learners without a password. On any error everything is rolled back and the
     error raised again: nothing is written. A clash with a change saved at the same moment (another
     import adding the same email or employee number) becomes a ServiceError saying so.
     """
-    _check_can_apply(plan, org, acting_user)
+    _check_can_apply(plan, org, actor.user)
     try:
         created, updated = _write(plan, org)
         requirements.sync_org(org)
-        auditing.note(
+        audit.record(
             "staff.imported",
-            actor=acting_user,
+            actor=actor,
             organization_id=org.id,
             object_type="staff_import",
             details={
@@ -562,7 +563,7 @@ def _already_applied(upload: StaffImport) -> ServiceError:
     return ServiceError(f"This file was already imported ({when}). Nothing was changed.")
 
 
-def confirm(upload: StaffImport, org: Organization, acting_user: User) -> tuple[ImportPlan, ImportResult | None]:
+def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple[ImportPlan, ImportResult | None]:
     """Parse the stored file again (the staff may have changed since the preview) and apply it, once.
 
     Returns the new plan and no result when rows are now rejected. Raises ServiceError when the
@@ -576,7 +577,7 @@ def confirm(upload: StaffImport, org: Organization, acting_user: User) -> tuple[
     plan = parse(upload.data, org)
     if not plan.can_apply:
         return plan, None
-    _check_can_apply(plan, org, acting_user)
+    _check_can_apply(plan, org, actor.user)
     claimed = db.session.execute(
         sa.update(StaffImport)
         .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
@@ -586,7 +587,7 @@ def confirm(upload: StaffImport, org: Organization, acting_user: User) -> tuple[
         db.session.rollback()
         db.session.refresh(upload)
         raise _already_applied(upload)
-    return plan, apply(plan, org, acting_user)  # commits the claim with the import, or rolls both back
+    return plan, apply(plan, org, actor)  # commits the claim with the import, or rolls both back
 
 
 def invitation_mail(person: User, org: Organization, link: str, valid_days: int) -> Mail:

@@ -15,6 +15,7 @@ from training.services import people
 from training.services.errors import ServiceError
 from training.services.links import issue_invitation_link
 from training.web.forms import ConfirmForm
+from training.web.request_actor import actor_from_request
 
 
 def invite(person: User, back: str):
@@ -23,7 +24,7 @@ def invite(person: User, back: str):
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
     try:
-        link = issue_invitation_link(person, created_by=current_user)
+        link = issue_invitation_link(person, actor=actor_from_request())
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(back)
@@ -36,7 +37,7 @@ def deactivate(person: User, back: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            people.deactivate(person, acting=current_user)
+            people.deactivate(person, actor=actor_from_request())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -48,6 +49,6 @@ def deactivate(person: User, back: str):
 def reactivate(person: User, back: str):
     require(can_act_on_account(current_user, person))
     if ConfirmForm().validate_on_submit():
-        people.reactivate(person, acting=current_user)
+        people.reactivate(person, actor=actor_from_request())
         flash(f"{person.full_name} is active again.", "success")
     return redirect(back)

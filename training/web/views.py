@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from flask import Response, abort, flash, request, stream_with_context
 from flask_wtf import FlaskForm
 
-from training import auditing
 from training.extensions import db
 from training.models import JobFunction, Organization, utcnow
-from training.services import compliance, csv_safe, exports
+from training.services import audit, compliance, csv_safe, exports
 from training.services.errors import ServiceError
 from training.web.ids import parse_id
+from training.web.request_actor import actor_from_request
 
 DEFAULT_PAGE_SIZE = 25
 
@@ -56,8 +56,9 @@ def table_download(
     """
     if fmt not in TABLE_MIMETYPES:
         abort(404)
-    auditing.note(
+    audit.record(
         "report.exported",
+        actor=actor_from_request(),
         organization_id=organization_id,
         object_type="report",
         object_id=filename,
