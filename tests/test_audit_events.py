@@ -152,7 +152,7 @@ def test_manager_acts_are_recorded(app, client, world):
 
 
 def test_downloading_the_audit_trail_is_itself_recorded(app, client, world):
-    auditor_id = world["auditor"].id
+    auditor_id, auditor_name = world["auditor"].id, world["auditor"].full_name
     login(client, world["auditor"].email)
     start = _last_seq(app)
     response = client.get("/audit/trail.csv?action=person.")
@@ -164,9 +164,9 @@ def test_downloading_the_audit_trail_is_itself_recorded(app, client, world):
     ]
     assert json.loads(events[0].details) == {"format": "csv", "filters": {"action": "person."}}
     with app.app_context():
-        event = db.session.get(AuditEvent, events[0].seq)
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.seq == events[0].seq))
         said = audit_text.sentence(event, audit_text.lookup([event]))
-    assert said == "Person 4 exported the audit trail (CSV) with filters: action person."
+    assert said == f"{auditor_name} exported the audit trail (CSV) with filters: action person."
 
 
 def test_role_and_oversight_changes_are_recorded_with_before_and_after(app, client, world):
