@@ -212,3 +212,22 @@ class Reader:
             else:
                 self.report.add(path, f"must be a mapping of fields (e.g. 'id: a'), found {describe(item)}.", line)
         return result
+
+
+ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def read_item_id(reader: Reader, kind: str, seen: dict[str, int]) -> str:
+    """Read an option's or a step's ``id``: short, and unique in its question (``seen``: ids read so far -> line)."""
+    item_id = reader.text("id")
+    if item_id and not ITEM_ID.match(item_id):
+        reader.problem("id", f"{kind} id '{item_id}' must be short, lower-case letters, digits, '-' or '_', e.g. 'a'.")
+    if item_id in seen:
+        reader.problem(
+            "id",
+            f"{kind} id '{item_id}' is used twice in this question (first on line {seen[item_id]}); "
+            f"give each {kind} its own id.",
+        )
+    elif item_id:
+        seen[item_id] = reader.line("id")
+    return item_id

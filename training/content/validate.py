@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path
+from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path, read_item_id
 from training.content.parsing import LineMap, ParseError, load_yaml, split_front_matter
 from training.content.question_types import TYPES
 from training.content.spec import (
@@ -82,7 +82,6 @@ QUIZ_OPTION_REFUSED = {
 # The line a course's reporting module carries where the organization's reporting contacts are shown.
 REPORTING_MARKER = "[[reporting-contacts]]"
 
-_OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 # The module page puts "Right." or "Not quite." before a check option's feedback: feedback that opens
 # with its own verdict reads "Right. Right." or "Not quite. Not so."
 _LEADING_VERDICT = re.compile(
@@ -381,17 +380,7 @@ def _read_options(r: Reader, for_quiz: bool) -> tuple[Option, ...] | None:
     seen: dict[str, int] = {}
     for path, item, line in items:
         o = Reader(r.report, item, path, known, QUIZ_OPTION_REFUSED if for_quiz else None)
-        option_id = o.text("id")
-        if option_id and not _OPTION_ID.match(option_id):
-            o.problem("id", f"option id '{option_id}' must be short, lower-case letters, digits, '-' or '_', e.g. 'a'.")
-        if option_id in seen:
-            o.problem(
-                "id",
-                f"option id '{option_id}' is used twice in this question (first on line {seen[option_id]}); "
-                "give each option its own id.",
-            )
-        elif option_id:
-            seen[option_id] = o.line("id")
+        option_id = read_item_id(o, "option", seen)
         feedback = "" if for_quiz else o.text("feedback")
         _refuse_leading_verdict(o, feedback)
         options.append(Option(option_id, o.text("text"), feedback, line))

@@ -9,15 +9,13 @@ with a position select; a response holds one ``<step>@<position>`` value per ste
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 
-from training.content.fields import Reader, describe, join_path
+from training.content.fields import Reader, describe, join_path, read_item_id
 from training.content.question_types.base import AnswerFields, QuestionType
 from training.content.spec import Option
 
 MIN_STEPS, MAX_STEPS = 3, 6
-_STEP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
 def placed(step: str, position: int) -> str:
@@ -52,17 +50,7 @@ class Ordering(QuestionType):
         seen: dict[str, int] = {}
         for path, item, line in items:
             s = Reader(q.report, item, path, ("id", "text"))
-            step_id = s.text("id")
-            if step_id and not _STEP_ID.match(step_id):
-                s.problem("id", f"step id '{step_id}' must be short, lower-case letters, digits, '-' or '_', e.g. 'a'.")
-            if step_id in seen:
-                s.problem(
-                    "id",
-                    f"step id '{step_id}' is used twice in this question (first on line {seen[step_id]}); "
-                    "give each step its own id.",
-                )
-            elif step_id:
-                seen[step_id] = s.line("id")
+            step_id = read_item_id(s, "step", seen)
             steps.append(Option(step_id, s.text("text"), line=line))
         return tuple(steps)
 
