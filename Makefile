@@ -6,6 +6,7 @@
 #   make test-e2e the real-browser journeys only (Chromium from apt, axe-core from npm)
 #   make screenshots  run them and refresh the README's screenshots in docs/screenshots/
 #   make loadtest the load test: $(USERS) users for $(DURATION) against a throwaway database and gunicorn
+#   make messages extract the interface's messages and update every language's catalog (then translate)
 #   make bench    time the big pages at 1,000 and 20,000 staff (BENCH_SIZES) against floors; bench/results/
 
 PYTHON ?= python3
@@ -18,7 +19,7 @@ USERS      ?= 200
 SPAWN_RATE ?= 20
 DURATION   ?= 90s
 
-.PHONY: run test test-fast test-pg test-e2e screenshots loadtest bench lint install install-dev db seed clean help
+.PHONY: run test test-fast test-pg test-e2e screenshots loadtest bench lint install install-dev db seed clean help catalogs messages
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -42,8 +43,17 @@ $(VENV)/.load-installed: requirements.txt requirements-load.txt bin/system-deps 
 	$(BIN)/pip install --quiet -r requirements-load.txt
 	@touch $@ $(VENV)/.runtime-installed
 
-install: $(VENV)/.runtime-installed
-install-dev: $(VENV)/.dev-installed
+install: $(VENV)/.runtime-installed catalogs
+install-dev: $(VENV)/.dev-installed catalogs
+
+# The compiled catalogs (.mo) are built, never committed: the .po files are the source.
+catalogs: $(VENV)/.runtime-installed
+	$(BIN)/pybabel -q compile -d training/translations
+
+messages: install-dev
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output \
+		--project "Recognize & Report" --msgid-bugs-address "" -o training/translations/messages.pot .
+	$(BIN)/pybabel -q update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --ignore-obsolete
 
 db: install
 	$(FLASK) db upgrade

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -12,27 +10,23 @@ from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
 from training.services.errors import ServiceError
 from training.services.links import issue_password_reset_link
+from training.web import i18n
 from training.web.after_response import run_after
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.views import apply_errors, safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow ?next= to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("home.index")
-
-
 def _start_session(person: User) -> None:
-    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in."""
+    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in,
+    except the language chosen on the sign-in page."""
+    chosen_language = session.get(i18n.SESSION_KEY)
     session.clear()
     login_user(person)
+    if chosen_language:
+        session[i18n.SESSION_KEY] = chosen_language
 
 
 def _sign_in_limits() -> throttle.Limits:
@@ -60,7 +54,7 @@ def login():
         )
         if result.ok:
             _start_session(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         if result.wait_seconds:
             minutes = max(1, round(result.wait_seconds / 60))
             flash(

@@ -58,6 +58,8 @@ class Organization(db.Model):
     logo_mime: Mapped[str | None] = mapped_column(sa.String(40))
     # New staff must complete their required courses within this many days of joining.
     days_to_complete: Mapped[int] = mapped_column(default=30, server_default="30")
+    # The interface language of staff who have not chosen one themselves (None: their browser's).
+    default_language: Mapped[str | None] = mapped_column(sa.String(8))
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
     overseen: Mapped[list[Organization]] = relationship(

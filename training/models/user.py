@@ -77,6 +77,8 @@ class User(UserMixin, db.Model):
     job_function: Mapped[str] = mapped_column(sa.String(30), default=JobFunction.OTHER)
     base: Mapped[str | None] = mapped_column(sa.String(5))  # station code, e.g. NBO
     active: Mapped[bool] = mapped_column(default=True)
+    # The interface language the person chose (None: their organization's default, else the browser's).
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(8))
     # The session cookie carries this token; changing it signs the person out everywhere (sign-out,
     # password change or reset, deactivation).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, unique=True)

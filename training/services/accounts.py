@@ -93,6 +93,11 @@ def _note_failure(email: str, user: User | None, reason: str, ip: str) -> None:
     db.session.commit()
 
 
+def set_preferred_language(user: User, code: str) -> None:
+    """The person's own choice of interface language (a code the web layer has checked)."""
+    user.preferred_language = code
+
+
 def sign_out(user: User) -> None:
     """End the person's session: the cookie, and every copy of it, no longer signs anyone in."""
     user.end_every_session()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, request, stream_with_context
+from flask import Response, abort, flash, request, stream_with_context, url_for
 from flask_wtf import FlaskForm
 
 from training.extensions import db
@@ -25,6 +26,15 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
             flash(message, "error")
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a ``next`` address to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
 
 
 def page_number() -> int:
