@@ -10,12 +10,11 @@ from training.extensions import limiter
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
-from training.services.errors import ServiceError
 from training.services.links import issue_password_reset_link
 from training.web.after_response import run_after
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.views import refusals_shown
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -95,13 +94,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             accounts.change_password(
                 current_user, form.current_password.data, form.password.data, actor=actor_from_request()
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             login_user(current_user)  # the session token changed: keep this session signed in
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("home.index"))
@@ -118,13 +114,10 @@ def welcome(token: str):
         return render_template("auth/link_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             person = accounts.redeem_token(
                 token, TokenPurpose.INVITATION, form.password.data, signing_key=key, address=request.remote_addr
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             _start_session(person)
             flash("Your password is set. Welcome to Recognize & Report.", "success")
             return redirect(url_for("home.index"))
@@ -163,13 +156,10 @@ def reset_password(token: str):
         return render_template("auth/link_invalid.html", reset=True), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             accounts.redeem_token(
                 token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key, address=request.remote_addr
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             logout_user()
             flash("Your password is changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"))
@@ -189,11 +179,8 @@ def confirm_email(token: str):
         return render_template("auth/email_link_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown():
             person = email_change.confirm(token, signing_key=key, address=request.remote_addr)
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
             flash(f"Your sign-in address is now {person.email}.", "success")
             return redirect(url_for("home.index" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/confirm_email.html", form=form, pending=pending)

@@ -14,9 +14,8 @@ from training.policy import (
     permission,
 )
 from training.services import issuing, serials
-from training.services.errors import ServiceError
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.views import refusals_shown
 
 bp = Blueprint("certify", __name__, template_folder="templates")
 
@@ -108,11 +107,8 @@ def revoke(serial: str):
     certificate = get_certificate_or_404(current_user, serial, can_revoke_certificate)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             issuing.revoke(certificate, form.reason.data or "", actor=actor_from_request())
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             flash(f"Certificate {certificate.serial} is revoked.", "success")
             return redirect(url_for("certify.verify", serial=certificate.serial))
     return render_template("certify/revoke.html", certificate=certificate, form=form)

@@ -16,7 +16,7 @@ from training.services.errors import ServiceError
 from training.services.links import add_invitation_links
 from training.web.forms import Form
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.views import refusals_shown
 
 
 class ImportForm(Form):
@@ -70,11 +70,8 @@ def staff_import_upload():
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
-        try:
+        with refusals_shown(form):
             plan = staff_import.parse(data, org)
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             upload = None
             if plan.can_apply and plan.has_changes:
                 upload = staff_import.store(data, org, current_user)
