@@ -16,11 +16,12 @@ from training.policy import (
     permission,
 )
 from training.services import directory, item_stats, organizations, people
-from training.services.links import email_change_link
 from training.web import person_actions
 from training.web.forms import ConfirmForm, choices
 from training.web.ids import parse_id
+from training.web.links import email_change_link
 from training.web.request_actor import actor_from_request
+from training.web.settings import mail_settings
 from training.web.views import DEFAULT_PAGE_SIZE, page_number, refusals_shown, table_download
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -173,7 +174,11 @@ def person_edit(user_id: int):
     if form.validate_on_submit():
         with refusals_shown(form):
             to_confirm = people.update_person(
-                person, _person_fields(form), actor=actor_from_request(), email_link=email_change_link
+                person,
+                _person_fields(form),
+                actor=actor_from_request(),
+                email_link=email_change_link,
+                mail=mail_settings(),
             )
             flash(f"{person.full_name} is saved.", "success")
             if to_confirm:

@@ -10,10 +10,11 @@ from training.extensions import limiter
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
-from training.services.links import issue_password_reset_link
 from training.web.after_response import run_after
 from training.web.forms import ConfirmForm
+from training.web.links import issue_password_reset_link
 from training.web.request_actor import actor_from_request
+from training.web.settings import mail_settings
 from training.web.views import refusals_shown
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -139,9 +140,10 @@ def forgot_password():
         # every request gets the same page after the same work, whatever the address.
         address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
         answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
-        actor = actor_from_request()
+        actor, mail = actor_from_request(), mail_settings()
         return run_after(
-            answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, actor=actor)
+            answer,
+            lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, mail=mail, actor=actor),
         )
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 

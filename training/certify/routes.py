@@ -15,6 +15,7 @@ from training.policy import (
 )
 from training.services import issuing, serials
 from training.web.request_actor import actor_from_request
+from training.web.settings import certificate_settings
 from training.web.views import refusals_shown
 
 bp = Blueprint("certify", __name__, template_folder="templates")
@@ -98,7 +99,9 @@ def download(serial: str):
 @permission(SIGNED_IN)
 def wallet_card(serial: str):
     certificate = get_certificate_or_404(current_user, serial, can_read_certificate)
-    return _pdf_attachment(issuing.wallet_card(certificate), f"wallet-card-{certificate.serial}.pdf")
+    return _pdf_attachment(
+        issuing.wallet_card(certificate, certificate_settings()), f"wallet-card-{certificate.serial}.pdf"
+    )
 
 
 @bp.route("/certificates/<serial:serial>/revoke", methods=["GET", "POST"])

@@ -13,9 +13,10 @@ from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
 from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
-from training.services.links import add_invitation_links
 from training.web.forms import Form
+from training.web.links import add_invitation_links
 from training.web.request_actor import actor_from_request
+from training.web.settings import mail_settings
 from training.web.views import refusals_shown
 
 
@@ -124,11 +125,13 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     batches.reload(created)
     invitations = list(zip(created, add_invitation_links(created, actor=actor_from_request()), strict=True))
     entries = []
-    if invitations and mailer.configured():
+    mail = mail_settings()
+    if invitations and mail.configured:
         days = current_app.config["INVITATION_DAYS"]
-        entries = mailer.record_many([staff_import.invitation_mail(p, org, link, days) for p, link in invitations])
+        mails = [staff_import.invitation_mail(p, org, link, days) for p, link in invitations]
+        entries = mailer.record_many(mails, mail)
     db.session.commit()
     now = entries[: current_app.config["MAIL_SEND_WHILE_WAITING"]]
-    emailed = mailer.deliver(now) if entries else None
+    emailed = mailer.deliver(now, mail) if entries else None
     batches.reload(created)
     return invitations, emailed, len(entries) - len(now)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
-from training.services import audit, certification, drawing, grading
+from training.services import audit, certification, drawing, grading, issuing
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -209,10 +209,18 @@ def _claim(attempt: Attempt, now: datetime) -> bool:
     return claimed == 1
 
 
-def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None = None, *, actor: audit.Actor) -> bool:
+def submit(
+    attempt: Attempt,
+    answers: dict[str, list[str]],
+    now: datetime | None = None,
+    *,
+    actor: audit.Actor,
+    certificates: issuing.CertificateSettings,
+) -> bool:
     """Grade an attempt once. Returns False when it had already been submitted (nothing changes).
 
     Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
+    A pass issues the certificate, made with ``certificates``.
     """
     now = now or utcnow()
     _hold_learner(attempt.user_id)
@@ -231,7 +239,7 @@ def submit(attempt: Attempt, answers: dict[str, list[str]], now: datetime | None
     attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
     _note_submitted(attempt, actor)
     if attempt.passed:
-        certification.on_quiz_passed(attempt, actor=actor)
+        certification.on_quiz_passed(attempt, certificates, actor=actor)
     db.session.commit()
     return True
 

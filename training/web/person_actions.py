@@ -12,8 +12,8 @@ from flask_login import current_user
 from training.models import User
 from training.policy import can_act_on_account, can_issue_sign_in_link, require
 from training.services import people
-from training.services.links import issue_invitation_link
 from training.web.forms import ConfirmForm
+from training.web.links import issue_invitation_link
 from training.web.request_actor import actor_from_request
 from training.web.views import refusals_shown
 
