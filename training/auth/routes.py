@@ -58,7 +58,7 @@ def login():
             request.remote_addr or "",
             _sign_in_limits(),
         )
-        if result.ok:
+        if result.user is not None:
             _start_session(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.wait_seconds:

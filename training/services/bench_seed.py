@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -106,9 +106,11 @@ def seeded_serial(rng: random.Random) -> str:
     return serials.serial_from_body("".join(rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_CHARS)))
 
 
-def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _insert(table: sa.FromClause, rows: list[dict[str, Any]]) -> None:
+    """Insert rows into a model's table (``Model.__table__``, which is a Table), a batch at a time."""
+    insert = sa.insert(cast(sa.Table, table))
     for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(table), rows[start : start + BATCH])
+        db.session.execute(insert, rows[start : start + BATCH])
 
 
 def _is_empty() -> bool:
@@ -390,6 +392,7 @@ class _History:
         for row in rows:
             if row["course_id"] not in rendered:
                 org = db.session.get(Organization, row["organization_id"])
+                assert org is not None  # written just before
                 fields = {k: v for k, v in row.items() if k not in ("pdf", "pdf_sha256")}
                 pdf = issuing.render_signed_certificate(Certificate(**fields), org, self.certificate_settings)
                 rendered[row["course_id"]] = (pdf, hashlib.sha256(pdf).hexdigest())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -133,9 +134,9 @@ def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
 
 def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
     values = _clean(fields, None)
-    roles = values.pop("roles")
+    roles = cast(set[Role], values.pop("roles"))
     person = User(**values)
-    person.set_roles(roles)  # type: ignore[arg-type]
+    person.set_roles(roles)
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
@@ -170,7 +171,7 @@ def update_person(
     None otherwise. Without ``email_link`` and ``mail``, such a change is refused."""
     _check_may_act(actor, person)
     values = _clean(fields, person)
-    roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
+    roles = cast(set[Role], values.pop("roles"))
     if actor.user is not None and actor.user.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
     new_email = str(values["email"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -200,11 +201,14 @@ def review_of(attempt: Attempt) -> list[Reviewed]:
 
 def _claim(attempt: Attempt, now: datetime) -> bool:
     """Mark the attempt submitted, unless another request already did (guarded UPDATE)."""
-    claimed = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now)
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     return claimed == 1
 
