@@ -53,4 +53,3 @@ def test_the_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
     assert {"flask_login", "training.views"} <= imported_modules(module)
     assert all(_is_forbidden(m) for m in ("flask_login.current_user", "training.views", "training.web.views"))
     assert not _is_forbidden("flasky")
-
