@@ -1,6 +1,6 @@
 # Recognize & Report — the two commands of the quick start, and a few more.
 #   make run      install what is missing, upgrade the database, seed the demo, serve on 127.0.0.1:$(PORT)
-#   make test     install the test tools, lint, and run the whole suite (SQLite)
+#   make test     install the test tools, lint and type-check, and run the whole suite (SQLite)
 #   make test-fast the quick loop: the suite without the tests marked slow (browser journeys, races)
 #   make test-pg  the same suite against PostgreSQL ($(TEST_DATABASE_URL); a throwaway database is created)
 #   make test-e2e the real-browser journeys only (Chromium from apt, axe-core from npm)
@@ -70,6 +70,7 @@ run: seed
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy training/
 
 test: lint
 	$(BIN)/pytest

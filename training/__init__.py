@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, flash, redirect, request
+from flask import Flask, flash, redirect, request
 from flask_babel import lazy_gettext
 from flask_login import login_url
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from training.config import create_private_sqlite_file, load_config
 from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate

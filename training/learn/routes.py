@@ -14,6 +14,7 @@ from training.services import catalogue, contacts, issuing, progress, quiz
 from training.services.markdown import REPORTING_CONTACTS_MARK
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
+from training.web.settings import certificate_settings
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
@@ -167,7 +168,7 @@ def attempt(attempt_id: int):
         if unanswered and request.form.get("unanswered") != "submit":
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)
-        if not quiz.submit(item, answers, actor=actor_from_request()):
+        if not quiz.submit(item, answers, actor=actor_from_request(), certificates=certificate_settings()):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
@@ -184,7 +185,7 @@ def attempt(attempt_id: int):
     if item.passed:
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == item.id))
         if certificate is None:
-            reason = issuing.certificate_target(item).why_not
+            reason = issuing.certificate_target(item, certificate_settings()).why_not
     current = item.course.current_version
     reviewed = quiz.review_of(item)
     return render_template(

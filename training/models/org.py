@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model, db
 from training.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ oversight = sa.Table(
 )
 
 
-class Organization(db.Model):
+class Organization(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
