@@ -76,3 +76,13 @@ def test_unknown_languages_and_outside_addresses_are_refused(client) -> None:
 
 def test_the_switcher_needs_the_form_token(client) -> None:
     assert client.post("/language", data={"language": "fr", "next": "/"}).status_code == 400
+
+
+def test_services_speak_the_request_s_language_and_a_named_person_s(app) -> None:
+    from training.services import i18n as service_i18n
+
+    assert service_i18n.gettext("Home") == "Home"  # outside a request: the source language
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert service_i18n.gettext("Home") == "Accueil"
+        assert service_i18n.in_language("sw").gettext("Home") == "Mwanzo"
+        assert service_i18n.in_language("xx").gettext("Home") == "Home"

@@ -10,6 +10,8 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
+from training.services import i18n as service_i18n
+
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "sw": "Kiswahili",
@@ -58,6 +60,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_language)
+    service_i18n.use_language_of(current_language)  # the services speak the request's language
     # {% trans %} blocks fold their white space, so a message reads the same in the catalog as on the page.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

@@ -26,7 +26,7 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
         if field is not None:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
-            flash(message, "error")
+            flash(str(message), "error")
 
 
 def safe_next(target: str | None) -> str:
