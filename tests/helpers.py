@@ -126,6 +126,11 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def text_without_tokens(response) -> str:
+    """The page with its form tokens blanked (each page's language menu carries one, signed with the time)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text(response))
+
+
 def mail_body(message: EmailMessage) -> str:
     return message.get_content().replace("\r\n", "\n")
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, text
+from tests.helpers import csrf_token, text_without_tokens
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role
 
@@ -57,7 +57,7 @@ def _ask(app, email: str):
         response = browser.post(
             FORGOT, data={"email": email, "csrf_token": token}, environ_overrides={"REMOTE_ADDR": ADDRESS}
         )
-        answer = text(response)
+        answer = text_without_tokens(response)
     return response, answer, statements
 
 
