@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Flask
+
+from training.services import content_loader
+
 COURSE = """\
 spec: 1
 slug: test-course
@@ -132,3 +136,9 @@ def write_refresher(root: Path) -> None:
 
 
 REFRESHER_ANSWERS = {k.replace("t-", "r-", 1): v for k, v in ANSWERS_ALL_RIGHT.items()}
+
+
+def load_test_content(app: Flask, tmp_path: Path) -> None:
+    """Write the test content tree under ``tmp_path`` and load it into the app's database."""
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok
