@@ -51,7 +51,7 @@ catalogs: $(VENV)/.runtime-installed
 	$(BIN)/pybabel -q compile -d training/translations
 
 messages: install-dev
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
 		--project "Recognize & Report" --msgid-bugs-address "" -o training/translations/messages.pot .
 	$(BIN)/pybabel -q update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --ignore-obsolete
 

@@ -48,6 +48,7 @@ ALLOWED: dict[str, set[str] | tuple[set[str], set[str]]] = {
     "manage.contact_delete": ({"manager"}, {"other_manager"}),
     "manage.contact_move": ({"manager"}, {"other_manager"}),
     "manage.settings": MANAGERS,
+    "manage.settings_language": MANAGERS,
     "manage.settings_logo": MANAGERS,
     "manage.settings_logo_remove": MANAGERS,
     "manage.deactivate": ({"manager"}, {"other_manager"}),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -8,27 +9,43 @@ from training.web.forms import Form, MultiCheckboxField, choices
 
 
 class OrganizationForm(Form):
-    name = StringField("Name", validators=[DataRequired("Enter the organization's name."), Length(max=160)])
-    kind = SelectField("Kind", choices=choices((k.value, label) for k, label in ORG_KIND_LABELS.items()))
-    country = StringField(
-        "Country", description="Two-letter ISO code, e.g. KE.", validators=[DataRequired("Enter the country code.")]
+    name = StringField(
+        lazy_gettext("Name"),
+        validators=[DataRequired(lazy_gettext("Enter the organization's name.")), Length(max=160)],
     )
-    iata_code = StringField("IATA code", description="Optional. 2 letters for an airline, 3 for an airport.")
-    icao_code = StringField("ICAO code", description="Optional. 3 letters for an airline, 4 for an airport.")
-    submit = SubmitField("Save organization")
+    kind = SelectField(lazy_gettext("Kind"), choices=choices((k.value, label) for k, label in ORG_KIND_LABELS.items()))
+    country = StringField(
+        lazy_gettext("Country"),
+        description=lazy_gettext("Two-letter ISO code, e.g. KE."),
+        validators=[DataRequired(lazy_gettext("Enter the country code."))],
+    )
+    iata_code = StringField(
+        lazy_gettext("IATA code"), description=lazy_gettext("Optional. 2 letters for an airline, 3 for an airport.")
+    )
+    icao_code = StringField(
+        lazy_gettext("ICAO code"), description=lazy_gettext("Optional. 3 letters for an airline, 4 for an airport.")
+    )
+    submit = SubmitField(lazy_gettext("Save organization"))
 
 
 class OversightForm(Form):
-    overseen = MultiCheckboxField("Organizations this authority oversees", coerce=int)
-    submit = SubmitField("Save oversight")
+    overseen = MultiCheckboxField(lazy_gettext("Organizations this authority oversees"), coerce=int)
+    submit = SubmitField(lazy_gettext("Save oversight"))
 
 
 class PersonForm(Form):
-    full_name = StringField("Full name", validators=[DataRequired("Enter the person's name."), Length(max=160)])
-    email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
-    organization_id = SelectField("Organization", coerce=int)
-    job_function = SelectField("Job function", choices=choices((j.value, j.label) for j in JobFunction))
-    roles = MultiCheckboxField("Roles", choices=choices((r.value, r.label) for r in Role))
-    employee_number = StringField("Employee number", description="Optional. Unique within the organization.")
-    base = StringField("Base", description="Optional station code, e.g. NBO.")
-    submit = SubmitField("Save person")
+    full_name = StringField(
+        lazy_gettext("Full name"),
+        validators=[DataRequired(lazy_gettext("Enter the person's name.")), Length(max=160)],
+    )
+    email = EmailField(
+        lazy_gettext("Email"), validators=[DataRequired(lazy_gettext("Enter an email address.")), Length(max=254)]
+    )
+    organization_id = SelectField(lazy_gettext("Organization"), coerce=int)
+    job_function = SelectField(lazy_gettext("Job function"), choices=choices((j.value, j.label) for j in JobFunction))
+    roles = MultiCheckboxField(lazy_gettext("Roles"), choices=choices((r.value, r.label) for r in Role))
+    employee_number = StringField(
+        lazy_gettext("Employee number"), description=lazy_gettext("Optional. Unique within the organization.")
+    )
+    base = StringField(lazy_gettext("Base"), description=lazy_gettext("Optional station code, e.g. NBO."))
+    submit = SubmitField(lazy_gettext("Save person"))

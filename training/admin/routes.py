@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from training.admin.forms import OrganizationForm, OversightForm, PersonForm
@@ -61,7 +65,7 @@ def organization_new():
     if form.validate_on_submit():
         with refusals_shown(form):
             org = organizations.create_organization(_org_fields(form), actor=actor_from_request())
-            flash(f"{org.name} is created.", "success")
+            flash(_("%(name)s is created.", name=org.name), "success")
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=None)
 
@@ -75,7 +79,7 @@ def organization_edit(org_id: int):
     if form.validate_on_submit():
         with refusals_shown(form):
             organizations.update_organization(org, _org_fields(form), actor=actor_from_request())
-            flash(f"{org.name} is saved.", "success")
+            flash(_("%(name)s is saved.", name=org.name), "success")
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=org, oversight_form=oversight_form)
 
@@ -103,7 +107,15 @@ def organization_oversight(org_id: int):
     if form.validate_on_submit():
         with refusals_shown(form):
             organizations.set_oversight(org, form.overseen.data or [], actor=actor_from_request())
-            flash(f"{org.name} now oversees {len(form.overseen.data or [])} organization(s).", "success")
+            flash(
+                ngettext(
+                    "%(name)s now oversees %(num)d organization(s).",
+                    "%(name)s now oversees %(num)d organization(s).",
+                    len(form.overseen.data or []),
+                    name=org.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template(
         "admin/organization_form.html", form=OrganizationForm(obj=org), org=org, oversight_form=form
@@ -161,7 +173,10 @@ def person_new():
     if form.validate_on_submit():
         with refusals_shown(form):
             person = people.create_person(_person_fields(form), actor=actor_from_request())
-            flash(f"{person.full_name} is added. Send them an invitation link to set their password.", "success")
+            flash(
+                _("%(name)s is added. Send them an invitation link to set their password.", name=person.full_name),
+                "success",
+            )
             return redirect(url_for("admin.person_edit", user_id=person.id))
     return render_template("admin/person_form.html", form=form, person=None)
 
@@ -180,11 +195,16 @@ def person_edit(user_id: int):
                 email_link=email_change_link,
                 mail=mail_settings(),
             )
-            flash(f"{person.full_name} is saved.", "success")
+            flash(_("%(name)s is saved.", name=person.full_name), "success")
             if to_confirm:
                 flash(
-                    f"The new address {to_confirm} takes effect once it is confirmed from there: a link went to it, "
-                    f"and a notice to {person.email}. Until then {person.full_name} signs in with {person.email}.",
+                    _(
+                        "The new address %(new)s takes effect once it is confirmed from there: a link went to it, "
+                        "and a notice to %(old)s. Until then %(name)s signs in with %(old)s.",
+                        new=to_confirm,
+                        old=person.email,
+                        name=person.full_name,
+                    ),
                     "info",
                 )
             return redirect(url_for("admin.person_edit", user_id=person.id))
@@ -224,7 +244,25 @@ def item_statistics_bank(quiz_slug: str):
         stats=found_or_404(item_stats.bank_stats(quiz_slug)),
         minimum=item_stats.MIN_ATTEMPTS,
         limits=item_stats,
+        one_decimal=_one_decimal,
+        percent=_percent,
+        whole_percent=_whole_percent,
     )
+
+
+# The page's figures in the reader's locale (decimal comma, the percent sign's place); the CSV keeps its own.
+def _one_decimal(value: float) -> str:
+    return format_decimal(value, format="0.0")
+
+
+def _percent(value: float) -> str:
+    """``value`` per cent with one decimal, as the locale writes a percentage (e.g. 40.0% or 40,0 %)."""
+    pattern = re.sub(r"0(?=\s*%)", "0.0", get_locale().percent_formats[None].pattern)
+    return format_percent(value / 100, format=pattern)
+
+
+def _whole_percent(value: float) -> str:
+    return format_percent(value / 100)
 
 
 @bp.route("/item-statistics/<quiz_slug>.csv")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -10,19 +11,22 @@ from training.web.forms import Form, choices
 
 class ContactForm(Form):
     name = StringField(
-        "Who",
-        description="A role, e.g. Duty security manager or Airport police desk.",
-        validators=[DataRequired("Say who this is."), Length(max=160)],
+        lazy_gettext("Who"),
+        description=lazy_gettext("A role, e.g. Duty security manager or Airport police desk."),
+        validators=[DataRequired(lazy_gettext("Say who this is.")), Length(max=160)],
     )
-    channel = SelectField("How to reach them", choices=choices(CHANNELS.items()))
+    channel = SelectField(lazy_gettext("How to reach them"), choices=choices(CHANNELS.items()))
     value = StringField(
-        "Number, radio channel or address",
-        description=f"The wallet card prints each number or address on one line: at most {MAX_UNBROKEN} characters.",
-        validators=[DataRequired("Give the number or address."), Length(max=200)],
+        lazy_gettext("Number, radio channel or address"),
+        description=lazy_gettext(
+            "The wallet card prints each number or address on one line: at most %(count)s characters.",
+            count=MAX_UNBROKEN,
+        ),
+        validators=[DataRequired(lazy_gettext("Give the number or address.")), Length(max=200)],
     )
     when_to_use = StringField(
-        "When to use it",
-        description="e.g. Suspected trafficking on the ground, at any hour.",
-        validators=[DataRequired("Say when to use this contact."), Length(max=300)],
+        lazy_gettext("When to use it"),
+        description=lazy_gettext("e.g. Suspected trafficking on the ground, at any hour."),
+        validators=[DataRequired(lazy_gettext("Say when to use this contact.")), Length(max=300)],
     )
-    submit = SubmitField("Save contact")
+    submit = SubmitField(lazy_gettext("Save contact"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_decimal, lazy_gettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
@@ -22,21 +24,24 @@ from training.web.views import refusals_shown
 
 class ImportForm(Form):
     file = FileField(
-        "CSV file",
-        description="Saved from Excel as \u201cCSV UTF-8\u201d, comma- or semicolon-separated.",
+        lazy_gettext("CSV file"),
+        description=lazy_gettext("Saved from Excel as \u201cCSV UTF-8\u201d, comma- or semicolon-separated."),
         validators=[
-            FileRequired("Choose the CSV file to import."),
-            FileAllowed(["csv", "txt"], "Upload a .csv file: in Excel choose Save As \u203a \u201cCSV UTF-8\u201d."),
+            FileRequired(lazy_gettext("Choose the CSV file to import.")),
+            FileAllowed(
+                ["csv", "txt"],
+                lazy_gettext("Upload a .csv file: in Excel choose Save As \u203a \u201cCSV UTF-8\u201d."),
+            ),
         ],
     )
-    submit = SubmitField("Preview the import")
+    submit = SubmitField(lazy_gettext("Preview the import"))
 
 
 class ConfirmImportForm(Form):
     """Carries nothing but the fingerprint of the stored upload it confirms (and the CSRF token)."""
 
     fingerprint = HiddenField()
-    submit = SubmitField("Confirm import")
+    submit = SubmitField(lazy_gettext("Confirm import"))
 
 
 def _upload_page(form: ImportForm):
@@ -44,10 +49,10 @@ def _upload_page(form: ImportForm):
         "manage/import.html",
         form=form,
         job_functions=list(JobFunction),
-        max_rows=staff_import.MAX_IMPORT_ROWS,
+        max_rows=format_decimal(staff_import.MAX_IMPORT_ROWS),
         max_size=staff_import.size_text(staff_import.MAX_IMPORT_BYTES),
-        max_columns=staff_import.MAX_IMPORT_COLUMNS,
-        max_line=staff_import.MAX_LINE_CHARACTERS,
+        max_columns=format_decimal(staff_import.MAX_IMPORT_COLUMNS),
+        max_line=format_decimal(staff_import.MAX_LINE_CHARACTERS),
     )
 
 
@@ -99,7 +104,7 @@ def staff_import_confirm(import_id: int):
         abort(404)
     form = ConfirmImportForm()
     if not form.validate_on_submit() or form.fingerprint.data != upload.fingerprint:
-        flash("This confirmation does not match the file you previewed. Upload the file again.", "error")
+        flash(_("This confirmation does not match the file you previewed. Upload the file again."), "error")
         return redirect(url_for("manage.staff_import_upload"))
     try:
         plan, result = staff_import.confirm(upload, org, actor_from_request())

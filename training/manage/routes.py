@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from training.extensions import db
@@ -86,10 +87,13 @@ def contacts_page():
     if form.validate_on_submit():
         with refusals_shown(form):
             contacts.add_contact(current_user.organization_id, _contact_fields(form), actor=actor_from_request())
-            flash("Contact added. Your staff see it in the \u201chow to report\u201d module.", "success")
+            flash(_("Contact added. Your staff see it in the \u201chow to report\u201d module."), "success")
             return redirect(url_for("manage.contacts"))
     return render_template(
-        "manage/contacts.html", contacts=contacts.contacts_of(current_user.organization_id), form=form
+        "manage/contacts.html",
+        contacts=contacts.contacts_of(current_user.organization_id),
+        channels=contacts.CHANNELS,
+        form=form,
     )
 
 
@@ -101,7 +105,7 @@ def contact_edit(contact_id: int):
     if form.validate_on_submit():
         with refusals_shown(form):
             contacts.update_contact(contact, _contact_fields(form), actor=actor_from_request())
-            flash("Contact saved.", "success")
+            flash(_("Contact saved."), "success")
             return redirect(url_for("manage.contacts"))
     return render_template("manage/contact_edit.html", contact=contact, form=form)
 
@@ -114,7 +118,7 @@ def contact_move(contact_id: int):
     if ConfirmForm().validate_on_submit():
         with refusals_shown():
             place = contacts.move_contact(contact, request.form.get("direction", ""), actor=actor_from_request())
-            flash(f"{contact.name} is now number {place} in the list.", "success")
+            flash(_("%(name)s is now number %(place)s in the list.", name=contact.name, place=place), "success")
     return redirect(url_for("manage.contacts", _anchor=f"contact-{contact_id}"))
 
 
@@ -125,6 +129,6 @@ def contact_delete(contact_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         contacts.delete_contact(contact, actor=actor_from_request())
-        flash("Contact removed.", "success")
+        flash(_("Contact removed."), "success")
         return redirect(url_for("manage.contacts"))
     return render_template("manage/contact_delete.html", contact=contact, form=form)

@@ -1,12 +1,13 @@
-"""Organization settings for managers: days to complete, certificate logo, and assignments."""
+"""Organization settings for managers: days to complete, staff's default language, certificate logo, and assignments."""
 
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from training.extensions import db
-from training.manage.forms_settings import AssignmentForm, DaysForm, LogoForm
+from training.manage.forms_settings import AssignmentForm, DaysForm, LanguageForm, LogoForm
 from training.manage.routes import bp
 from training.models import Organization, utcnow
 from training.policy import Ability, permission
@@ -30,17 +31,45 @@ def settings():
     if days_form.validate_on_submit():
         with refusals_shown(days_form):
             org_settings.set_days_to_complete(org, days_form.days_to_complete.data, actor=actor_from_request())
-            flash("Saved. Due dates of required courses now follow the new number of days.", "success")
+            flash(_("Saved. Due dates of required courses now follow the new number of days."), "success")
             return redirect(url_for("manage.settings"))
-    has_logo = org.logo_mime is not None
+    return _settings_page(org, days_form=days_form)
+
+
+def _settings_page(
+    org: Organization,
+    *,
+    days_form: DaysForm | None = None,
+    language_form: LanguageForm | None = None,
+    logo_form: LogoForm | None = None,
+) -> str:
+    """The settings page, with the form just sent (and its errors) in its place and the others fresh."""
     return render_template(
         "manage/settings.html",
         org=org,
-        days_form=days_form,
-        logo_form=LogoForm(),
+        days_form=DaysForm(formdata=None, obj=org) if days_form is None else days_form,
+        language_form=(
+            LanguageForm(formdata=None, default_language=org.default_language or "")
+            if language_form is None
+            else language_form
+        ),
+        logo_form=LogoForm(formdata=None) if logo_form is None else logo_form,
         remove_form=ConfirmForm(),
-        has_logo=has_logo,
+        has_logo=org.logo_mime is not None,
     )
+
+
+@bp.route("/settings/language", methods=["POST"])
+@permission(Ability.MANAGE_ORG)
+def settings_language():
+    org = _org()
+    form = LanguageForm()
+    if form.validate_on_submit():
+        with refusals_shown(form):
+            org_settings.set_default_language(org, form.default_language.data or None, actor=actor_from_request())
+            flash(_("Saved. Staff who have not chosen a language now see the pages in this one."), "success")
+            return redirect(url_for("manage.settings"))
+    return _settings_page(org, language_form=form), 400
 
 
 @bp.route("/settings/logo", methods=["POST"])
@@ -51,16 +80,9 @@ def settings_logo():
     if form.validate_on_submit():
         with refusals_shown(form):
             org_settings.set_logo(org, form.logo.data.read(), actor=actor_from_request())
-            flash("Logo saved. It appears on certificates issued from now on.", "success")
+            flash(_("Logo saved. It appears on certificates issued from now on."), "success")
             return redirect(url_for("manage.settings"))
-    return render_template(
-        "manage/settings.html",
-        org=org,
-        days_form=DaysForm(obj=org),
-        logo_form=form,
-        remove_form=ConfirmForm(),
-        has_logo=org.logo_mime is not None,
-    ), 400
+    return _settings_page(org, logo_form=form), 400
 
 
 @bp.route("/settings/logo.png")
@@ -78,7 +100,7 @@ def settings_logo_image():
 def settings_logo_remove():
     if ConfirmForm().validate_on_submit():
         org_settings.remove_logo(_org(), actor=actor_from_request())
-        flash("Logo removed.", "success")
+        flash(_("Logo removed."), "success")
     return redirect(url_for("manage.settings"))
 
 
@@ -88,7 +110,7 @@ def settings_logo_remove():
 def _assignment_form() -> AssignmentForm:
     form = AssignmentForm()
     form.course.choices = choices(
-        [("", "Choose a course…"), *((v.slug, v.title) for v in catalogue.published_courses())]
+        [("", _("Choose a course…")), *((v.slug, v.title) for v in catalogue.published_courses())]
     )
     return form
 
@@ -105,7 +127,7 @@ def assignments_page():
         target_field = {"job_function": "job_function", "base": "base", "person": "email"}.get(kind, "")
         with refusals_shown(form, rename={"target_value": target_field}):
             assignments.add(org, fields, utcnow().date(), actor=actor_from_request())
-            flash("Assigned. The people it covers see the course on their home page with its due date.", "success")
+            flash(_("Assigned. The people it covers see the course on their home page with its due date."), "success")
             return redirect(url_for("manage.assignments"))
     rows = [(a, assignments.describe_target(a)) for a in assignments.of_org(org.id)]
     titles = {v.course_id: v.title for v in catalogue.published_courses()}
@@ -122,7 +144,7 @@ def assignment_remove(assignment_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         assignments.remove(org, assignment, actor=actor_from_request())
-        flash("Assignment removed. Courses that people's job functions require stay required.", "success")
+        flash(_("Assignment removed. Courses that people's job functions require stay required."), "success")
         return redirect(url_for("manage.assignments"))
     return render_template(
         "manage/assignment_remove.html",

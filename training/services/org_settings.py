@@ -9,7 +9,7 @@ from PIL import Image, UnidentifiedImageError
 
 from training.extensions import db
 from training.models import Organization
-from training.services import audit, requirements
+from training.services import audit, i18n, requirements
 from training.services.errors import ServiceError
 
 MAX_LOGO_BYTES = 300 * 1024  # the file uploaded
@@ -98,5 +98,24 @@ def remove_logo(org: Organization, *, actor: audit.Actor) -> None:
     org.logo_mime = None
     audit.record(
         "organization.logo_removed", actor=actor, organization_id=org.id, object_type="organization", object_id=org.id
+    )
+    db.session.commit()
+
+
+def set_default_language(org: Organization, code: str | None, *, actor: audit.Actor) -> None:
+    """The language shown to the organization's staff who have not chosen one (None: each browser's)."""
+    if code is not None and not (code.isalpha() and i18n.in_language(code).code == code):
+        raise ServiceError({"default_language": i18n.gettext("Choose one of the languages offered.")})
+    before = org.default_language
+    if before == code:
+        return
+    org.default_language = code
+    audit.record(
+        "organization.settings_changed",
+        actor=actor,
+        organization_id=org.id,
+        object_type="organization",
+        object_id=org.id,
+        details={"default_language": [before, code]},
     )
     db.session.commit()

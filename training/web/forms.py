@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, SelectMultipleField, SubmitField, widgets
@@ -37,7 +38,7 @@ class Form(FlaskForm):
 class ConfirmForm(Form):
     """A form with nothing but its CSRF token: confirms a destructive or sensitive act."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(lazy_gettext("Confirm"))
 
 
 class WholeNumberRange:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from training.models import User
@@ -38,7 +39,9 @@ def deactivate(person: User, back: str):
     if form.validate_on_submit():
         with refusals_shown():
             people.deactivate(person, actor=actor_from_request())
-            flash(f"{person.full_name} is deactivated. Their records and certificates are kept.", "success")
+            flash(
+                _("%(name)s is deactivated. Their records and certificates are kept.", name=person.full_name), "success"
+            )
         return redirect(back)
     return render_template("shared/confirm_deactivate.html", person=person, form=form, back=back)
 
@@ -47,7 +50,7 @@ def reactivate(person: User, back: str):
     require(can_act_on_account(current_user, person))
     if ConfirmForm().validate_on_submit():
         people.reactivate(person, actor=actor_from_request())
-        flash(f"{person.full_name} is active again.", "success")
+        flash(_("%(name)s is active again.", name=person.full_name), "success")
     return redirect(back)
 
 
