@@ -76,4 +76,10 @@ def lazy_gettext(message: str, **params: object) -> LazyProxy:
     return LazyProxy(gettext, message, enable_cache=False, **params)
 
 
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogs and returns it untouched: for English kept as data (an export's
+    cells, a stored record) and translated with ``gettext`` where it is shown."""
+    return message
+
+
 _ = gettext
