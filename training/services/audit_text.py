@@ -111,6 +111,28 @@ class Said:
         return self.organization_named(org_id) if org_id else self._("no organization")
 
     @property
+    def reason(self) -> str:
+        """Why something was refused, as recorded."""
+        no_reason = self._("no reason")
+        return self.get("reason") or no_reason
+
+    @property
+    def revocation_reason(self) -> str:
+        no_reason = self._("no reason given")
+        return self.get("reason") or no_reason
+
+    @property
+    def roles(self) -> str:
+        none = self._("none")
+        return self.get("roles") or none
+
+    @property
+    def holder(self) -> str:
+        """The holder of the certificate the event is about."""
+        otherwise = self._("its holder")
+        return self.name_of(self.details.get("holder_user_id"), otherwise)
+
+    @property
     def serial(self) -> str:
         return self.event.object_id or "?"
 
@@ -245,10 +267,11 @@ def _bulk_export(said: Said) -> str:
         count,
         actor=said.actor,
     )
+    unknown = said._("unknown")
     return said._(
         "%(sentence)s (manifest SHA-256 %(sha)s)",
         sentence=said.with_filters(sentence, said.details.get("filters")),
-        sha=said.get("manifest_sha256", said._("unknown")),
+        sha=said.get("manifest_sha256") or unknown,
     )
 
 
@@ -343,10 +366,11 @@ def _content(said: Said) -> str:
         parts.append(said._("retired %(courses)s", courses=said.get("retired")))
     if said.details.get("restored"):
         parts.append(said._("restored %(courses)s", courses=said.get("restored")))
+    no_change = said._("no change")
     return said._(
         "%(actor)s loaded course content: %(changes)s",
         actor=said.actor,
-        changes="; ".join(parts) or said._("no change"),
+        changes="; ".join(parts) or no_change,
     )
 
 
@@ -400,13 +424,13 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
     "auth.sign_in_failed": lambda s: s._(
         "A sign-in as %(email)s was refused (%(reason)s)",
         email=s.get("email", "?"),
-        reason=s.get("reason", s._("no reason")),
+        reason=s.reason,
     ),
     "account.password_changed": lambda s: s._("%(actor)s changed their password", actor=s.actor),
     "account.password_reset_refused": lambda s: s._(
         "A password reset for %(email)s was refused (%(reason)s)",
         email=s.get("email", "?"),
-        reason=s.get("reason", s._("no reason")),
+        reason=s.reason,
     ),
     "account.invitation_link_issued": _link_issued,
     "account.password_reset_link_issued": _reset_link_issued,
@@ -420,7 +444,7 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
         "%(actor)s created %(person)s's account (roles: %(roles)s)",
         actor=s.actor,
         person=s.person,
-        roles=s.get("roles", s._("none")),
+        roles=s.roles,
     ),
     "person.updated": lambda s: s._(
         "%(actor)s changed %(person)s's details: %(changes)s",
@@ -489,7 +513,7 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
     "certificate.issued": lambda s: s._(
         "Certificate %(serial)s was issued to %(holder)s for %(course)s (version %(version)s)",
         serial=s.serial,
-        holder=s.name_of(s.details.get("holder_user_id"), s._("its holder")),
+        holder=s.holder,
         course=s.get("course", "?"),
         version=s.get("version", "?"),
     ),
@@ -500,7 +524,7 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
         "%(actor)s revoked certificate %(serial)s: %(reason)s",
         actor=s.actor,
         serial=s.serial,
-        reason=s.get("reason", s._("no reason given")),
+        reason=s.revocation_reason,
     ),
     "certificates.bulk_export": _bulk_export,
     "report.exported": _report,

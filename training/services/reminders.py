@@ -121,13 +121,11 @@ def reminder_mail(person: DuePerson, org_id: int, base_url: str) -> Mail:
     overdue = sum(c.overdue for c in person.courses)
     expiring = len(person.courses) - overdue
     if overdue and expiring:
-        subject = words.gettext(
-            "Training reminder: %(overdue)s, %(expiring)s",
-            overdue=words.ngettext("%(num)d course overdue", "%(num)d courses overdue", overdue),
-            expiring=words.ngettext(
-                "%(num)d certificate expiring soon", "%(num)d certificates expiring soon", expiring
-            ),
+        courses = words.ngettext("%(num)d course overdue", "%(num)d courses overdue", overdue)
+        certificates = words.ngettext(
+            "%(num)d certificate expiring soon", "%(num)d certificates expiring soon", expiring
         )
+        subject = words.gettext("Training reminder: %(overdue)s, %(expiring)s", overdue=courses, expiring=certificates)
     elif overdue:
         subject = words.ngettext(
             "Training reminder: %(num)d course overdue", "Training reminder: %(num)d courses overdue", overdue

@@ -6,7 +6,7 @@ their organization's default, then the browser's Accept-Language, then English (
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -33,7 +33,9 @@ def supported(code: str | None) -> str | None:
 
 
 def select_language() -> str:
-    """The language this request is served in."""
+    """The language this request is served in (the source language outside a request: a command, a test)."""
+    if not has_request_context():
+        return SOURCE_LANGUAGE
     if current_user.is_authenticated:
         own = supported(current_user.preferred_language)
         if own:
