@@ -100,7 +100,8 @@ def change_password():
             accounts.change_password(
                 current_user, form.current_password.data, form.password.data, actor=actor_from_request()
             )
-            login_user(current_user)  # the session token changed: keep this session signed in
+            # The session token changed: keep this session signed in (the user itself, not the proxy to it).
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
