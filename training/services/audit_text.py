@@ -217,6 +217,7 @@ def _content(said: Said) -> str:
             ("new_versions", "new versions of"),
             ("retired", "retired"),
             ("restored", "restored"),
+            ("translations", "translations"),
         )
         if said.details.get(key)
     ]
