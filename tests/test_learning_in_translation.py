@@ -1,0 +1,122 @@
+"""A learner reads a course in a translation: module page, check question, quiz attempt and result in
+the chosen language, with the unreviewed note and links back to English; grading and item statistics go
+by ids, whatever language the answers were given in."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.content_fixture import ANSWERS_ALL_RIGHT, QUIZ, write_content, write_translation
+from tests.factories import CONFIRM_UNANSWERED, start_quiz
+from tests.helpers import login, submit, text
+from training.extensions import db
+from training.models import Attempt, Course, Role, User
+from training.services import audit, content_loader, item_stats, quiz
+
+MODULE = "/courses/test-course/modules/m-one"
+NOTE = "This translation has not yet been reviewed by a native-speaking subject expert."
+
+
+def _load(app, tmp_path, reviewer: str = "null") -> None:
+    bank = QUIZ.replace("cooldown_minutes: 30", "cooldown_minutes: 0").replace(
+        "attempts_per_24h: 2", "attempts_per_24h: 9"
+    )
+    write_content(tmp_path, quiz=bank)
+    write_translation(tmp_path, reviewer=reviewer)
+    with app.app_context():
+        report = content_loader.load_content(tmp_path)
+        assert report.ok, report.problems
+
+
+@pytest.fixture
+def learner(client, make_org, make_user):
+    person = make_user(make_org(), Role.LEARNER, job_function="cabin_crew")
+    login(client, person.email)
+    return person
+
+
+def test_module_page_and_check_in_the_chosen_language(app, tmp_path, client, learner):
+    _load(app, tmp_path)
+    english = text(client.get(MODULE))
+    assert "Module one" in english
+    assert NOTE not in english
+    assert f'href="{MODULE}?lang=fr"' in english  # a link to the translation
+    french = text(client.get(f"{MODULE}?lang=fr"))
+    assert "<h1>Module un</h1>" in french
+    assert "FR-BODY-ONE" in french
+    assert "Savoir une chose." in french
+    assert "Laquelle est juste ?" in french
+    assert NOTE in french
+    assert '<article class="module panel" lang="fr">' in french
+    assert f'href="{MODULE}?lang=en"' in french  # and back to English
+    # The choice is kept: the check answers in French, graded on the source's key.
+    page = text(submit(client, f"{MODULE}/check", {"answer": "b"}, form_url=MODULE))
+    assert "Relisez le module." in page
+    assert "Not quite." in page
+    assert "Module un" in text(client.get(MODULE))
+    assert "Module one" in text(client.get(f"{MODULE}?lang=en"))
+
+
+def test_a_reviewed_translation_has_no_note(app, tmp_path, client, learner):
+    _load(app, tmp_path, reviewer="Amina Diallo")
+    page = text(client.get(f"{MODULE}?lang=fr"))
+    assert "Module un" in page
+    assert NOTE not in page
+
+
+def test_a_language_without_a_translation_falls_back_to_english(app, tmp_path, client, learner):
+    _load(app, tmp_path)
+    page = text(client.get(f"{MODULE}?lang=sw"))
+    assert "Module one" in page
+    assert "not yet available in Kiswahili; it is shown in English" in page
+
+
+def test_quiz_attempt_and_result_in_the_chosen_language(app, tmp_path, client, learner):
+    _load(app, tmp_path)
+    client.get(f"{MODULE}?lang=fr")
+    url = start_quiz(client)
+    page = text(client.get(url))
+    # The bank here is the fixture's with other attempt settings: its translation marks each text "FR".
+    assert "<h1>FR Test quiz</h1>" in page
+    assert "FR SINGLE-PROMPT" in page
+    assert "FR SCENARIO-TEXT" in page
+    assert "FR Observe and report" in page
+    assert ">SINGLE-PROMPT" not in page
+    assert NOTE in page
+    submit(client, url, {f"q-{k}": v for k, v in ANSWERS_ALL_RIGHT.items()} | CONFIRM_UNANSWERED)
+    result = text(client.get(url))
+    assert "You passed" in result
+    assert "FR MULTI-EXPLANATION" in result
+    assert "FR Someone else holds the passport" in result
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        assert (attempt.language, attempt.correct_count) == ("fr", 4)
+
+
+def test_answers_in_two_languages_add_up_in_the_item_statistics(app, tmp_path, make_org, make_user):
+    _load(app, tmp_path)
+    org = make_org()
+    people = [make_user(org, Role.LEARNER, job_function="cabin_crew") for _ in range(4)]
+    # Alternately in English and in French: two right on t-single, one choosing b and one choosing c.
+    answers = [
+        ANSWERS_ALL_RIGHT,
+        {**ANSWERS_ALL_RIGHT, "t-single": ["b"]},
+        ANSWERS_ALL_RIGHT,
+        {**ANSWERS_ALL_RIGHT, "t-single": ["c"]},
+    ]
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+        for n, (person, given) in enumerate(zip(people, answers, strict=True)):
+            language = "fr" if n % 2 else "en"
+            attempt = quiz.start_attempt(db.session.get(User, person.id), course, language=language)
+            assert quiz.submit(attempt, given, actor=audit.SYSTEM)
+        languages = sorted(db.session.scalars(sa.select(Attempt.language)))
+        assert languages == ["en", "en", "fr", "fr"]
+        bank = item_stats.bank_stats("test-course")
+    stats = {item.question.qid: item for item in bank.items}
+    assert bank.attempts == 4
+    single = stats["t-single"]
+    assert (single.attempts, single.right) == (4, 2)  # two in English, two in French, counted together
+    assert single.chosen == {"a": 2, "b": 1, "c": 1}  # by option id, whichever text was shown
+    assert (stats["t-true"].attempts, stats["t-true"].right) == (4, 4)
