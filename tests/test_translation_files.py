@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.content_fixture import sha256_file, write_content, write_translation
-from tests.quiz_fixture import bank
+from tests.content_fixture import QUIZ, sha256_file, write_content, write_translation
+from tests.quiz_fixture import bank, with_ordering
 from training.content import read_content
 from training.content.translations import COMPLETE, MISSING, PARTIAL, STALE, read_translations
 
@@ -258,3 +258,16 @@ def test_check_fails_on_an_invalid_translation(runner, content_dir, tmp_path):
     result = runner.invoke(args=["load-content", "--check"])
     assert result.exit_code == 1
     assert f"error: {QUIZ_FR}:{line_of(root, QUIZ_FR, 'correct: [a]')}: questions.m-one-1.correct: " in result.output
+
+
+def test_ordering_steps_are_translated_by_step_id(tmp_path):
+    write_content(tmp_path, quiz=with_ordering(QUIZ))
+    write_translation(tmp_path)  # generated from the bank: steps keyed by id
+    bundle, read, problems = translations(tmp_path)
+    assert problems == []
+    texts = read.status(bundle.courses[0], "fr").texts()["quiz"]["questions"]["t-order"]
+    assert texts["options"]["note"] == "FR Note what you saw and heard"  # stored like options, as the spec holds steps
+    edit(tmp_path, QUIZ_FR, "    steps:\n", "    options:\n")
+    found = problems_of(tmp_path)
+    assert any("questions.t-order.options: the source question (ordering) has no 'options'" in p for p in found)
+    assert any("missing required field 'steps'" in p for p in found)
