@@ -36,6 +36,7 @@ def main() -> None:
     from training.extensions import db
     from training.models import Attempt, Course, Organization, OrgKind, Role, User, utcnow
     from training.services import content_loader, issuing, signing
+    from training.web.settings import certificate_settings
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
     app = create_app(
@@ -62,7 +63,7 @@ def main() -> None:
         db.session.add(org)
         db.session.flush()
         course = db.session.query(Course).filter_by(slug="recognize-and-report").one()
-        issuing._signer()  # create the local signing key before timing
+        issuing.signer(certificate_settings())  # create the local signing key before timing
         serials: list[str] = []
         issue = []
         for n in range(args.n):
@@ -92,7 +93,7 @@ def main() -> None:
             db.session.add(attempt)
             db.session.flush()
             start = time.perf_counter()
-            outcome = issuing.issue_for_attempt(attempt)
+            outcome = issuing.issue_for_attempt(attempt, certificate_settings())
             db.session.commit()
             issue.append(time.perf_counter() - start)
             serials.append(outcome.certificate.serial)

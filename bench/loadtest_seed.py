@@ -48,8 +48,9 @@ def seed(counts: SeedCounts) -> dict[str, object]:
     from training.extensions import db
     from training.models import Certificate, Course, ModuleCompletion, Organization, Role, User, utcnow
     from training.services import demo, passwords, requirements
+    from training.web.settings import certificate_settings
 
-    demo.seed_demo()
+    demo.seed_demo(certificate_settings())
     orgs = {o.name: o for o in db.session.scalars(sa.select(Organization))}
     airline, airport, authority = orgs[demo.AIRLINE], orgs[demo.AIRPORT], orgs[demo.AUTHORITY]
     password_hash = passwords.hash_password(demo.DEMO_PASSWORD)  # argon2 once, shared by every account

@@ -99,6 +99,7 @@ class Bench:
         from training import create_app
         from training.extensions import db
         from training.services import bench_seed
+        from training.web.settings import certificate_settings
 
         if self.server:
             # As the README's deployment notes recommend: short queries only, so no JIT compilation.
@@ -124,7 +125,13 @@ class Bench:
         with self.app.app_context():
             upgrade()
             started = time.perf_counter()
-            self.report = bench_seed.seed(organizations=organizations, staff=self.size, seed=1)
+            self.report = bench_seed.seed(
+                certificate_settings(),
+                Path(self.app.config["CONTENT_DIR"]),
+                organizations=organizations,
+                staff=self.size,
+                seed=1,
+            )
             self.seed_seconds = time.perf_counter() - started
             if self.server:  # what autovacuum does soon after a bulk load: statistics and visibility map
                 db.session.remove()

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from tests.helpers import PASSWORD, free_port, make_app, postgres_database
+from tests.helpers import PASSWORD, compile_catalogs, free_port, make_app, postgres_database
 from training.extensions import db, limiter
 from training.models import GENESIS_HASH, AuditHead, Organization, OrgKind, Role, User
 from training.services import audit, passwords, requirements
@@ -35,6 +35,7 @@ hypothesis_settings.register_profile("explore", max_examples=500, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
+compile_catalogs()  # as `make test` does, so a bare `pytest` serves the current translations too
 
 
 @pytest.fixture(scope="session")

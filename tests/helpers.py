@@ -23,6 +23,16 @@ from training.extensions import db
 PASSWORD = "correct horse battery staple"
 
 
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "training" / "translations"
+
+
+def compile_catalogs() -> None:
+    """Build the .mo files from the .po catalogs (what `make catalogs` does)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS)])
+
+
 def postgres_database(server_url: str) -> Iterator[str]:
     """Create a throwaway database on the server named by TEST_DATABASE_URL; drop it afterwards."""
     url = sa.engine.make_url(server_url).set(drivername="postgresql+psycopg")

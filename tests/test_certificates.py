@@ -28,6 +28,7 @@ from training.extensions import db
 from training.models import Certificate, OrgKind, ReportingContact, Role
 from training.services import card_text, content_loader, issuing, serials, signing
 from training.services.dates import add_months
+from training.web.settings import certificate_settings
 
 COURSE = "/courses/test-course"
 
@@ -135,7 +136,9 @@ def test_certificates_issued_before_pdf_a_keep_their_bytes_and_say_what_they_are
     """A certificate issued as a plain signed PDF is never re-rendered; the page describes it as it is."""
     with app.app_context():
         older = signing.sign_pdf(
-            weasyprint.HTML(string="<p>Issued earlier</p>").write_pdf(), issuing._signer(), reason="x"
+            weasyprint.HTML(string="<p>Issued earlier</p>").write_pdf(),
+            issuing.signer(certificate_settings()),
+            reason="x",
         )
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == issued["serial"]))
         certificate.pdf, certificate.pdf_sha256 = older, hashlib.sha256(older).hexdigest()

@@ -20,6 +20,7 @@ from tests.helpers import csrf_token, login, submit
 from training.extensions import db
 from training.models import OutboxMessage, Requirement, Role, StaffImport, User, utcnow
 from training.services import content_loader, reminders, staff_import
+from training.web.settings import mail_settings
 
 pytestmark = pytest.mark.slow  # races between threads and processes: left out of `make test-fast`
 
@@ -118,7 +119,7 @@ def test_a_reminder_run_during_an_import_loses_nothing_and_sends_once(app, tmp_p
 
     def run_reminders() -> reminders.ReminderReport:
         with app.app_context():
-            return reminders.send_reminders(app.config["BASE_URL"])
+            return reminders.send_reminders(app.config["BASE_URL"], mail_settings())
 
     results = _at_once(
         lambda: manager.post(url, data={"csrf_token": token, "fingerprint": fingerprint}),

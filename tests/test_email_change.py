@@ -179,7 +179,7 @@ def test_an_expired_or_forged_link_is_refused(app, client, org, admin, make_user
 def test_a_pending_learners_address_is_corrected_at_once(app, client, org, admin, make_user):
     newcomer = make_user(org, Role.LEARNER, password=None, email="typo@sky.tset")
     with app.test_request_context(), app.app_context():
-        from training.services.links import issue_invitation_link
+        from training.web.links import issue_invitation_link
 
         issue_invitation_link(db.session.get(User, newcomer.id), actor=audit.SYSTEM)
     _admin_changes_address(client, admin, newcomer, "right@sky.test")

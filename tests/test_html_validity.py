@@ -31,7 +31,8 @@ from tests.helpers import csrf_token
 from training.extensions import db
 from training.models import Attempt, Course, Role, User, UserRole
 from training.services import audit, content_loader, demo, item_stats, quiz
-from training.services.links import email_change_link, issue_password_reset_link
+from training.web.links import email_change_link, issue_password_reset_link
+from training.web.settings import certificate_settings
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +122,7 @@ def _graded_attempts(app: Flask) -> None:
                 question.qid: _answer(question.correct, options, right=(n + index) % 3 != 0)
                 for index, (question, options) in enumerate(quiz.questions_of(attempt))
             }
-            assert quiz.submit(attempt, answers, actor=audit.SYSTEM)
+            assert quiz.submit(attempt, answers, actor=audit.SYSTEM, certificates=certificate_settings())
         db.session.remove()
 
 
@@ -287,7 +288,7 @@ def test_every_page_of_every_role_is_valid_html(app: Flask, tmp_path: Path) -> N
     with app.app_context():
         report = content_loader.load_content(ROOT)
         assert report.ok, report.problems
-        demo.seed_demo()
+        demo.seed_demo(certificate_settings())
         db.session.remove()
     _graded_attempts(app)
 

@@ -15,6 +15,7 @@ from tests.helpers import login, text
 from training.extensions import db
 from training.models import Course, Role, User
 from training.services import audit, content_loader, quiz
+from training.web.settings import certificate_settings
 
 PAGE = "/admin/item-statistics/test-course"
 
@@ -67,7 +68,7 @@ def seeded(app, tmp_path, make_org, make_user):
         for count, answers, _ in KINDS:
             for _ in range(count):
                 attempt = quiz.start_attempt(db.session.get(User, next(people).id), course)
-                assert quiz.submit(attempt, answers, actor=audit.SYSTEM)
+                assert quiz.submit(attempt, answers, actor=audit.SYSTEM, certificates=certificate_settings())
         abandoned = quiz.start_attempt(db.session.get(User, next(people).id), course)
         quiz.close_timed_out(abandoned, actor=audit.SYSTEM)
     return tmp_path

@@ -13,6 +13,7 @@ from tests.helpers import login, submit, text
 from training.extensions import db
 from training.models import Attempt, Course, Role, User
 from training.services import audit, content_loader, item_stats, quiz
+from training.web.settings import certificate_settings
 
 MODULE = "/courses/test-course/modules/m-one"
 NOTE = "This translation has not yet been reviewed by a native-speaking subject expert."
@@ -29,52 +30,78 @@ def _load(app, tmp_path, reviewer: str = "null") -> None:
         assert report.ok, report.problems
 
 
+NOTE_FR = "pas encore été revue par un expert du domaine dont c"
+
+
 @pytest.fixture
-def learner(client, make_org, make_user):
-    person = make_user(make_org(), Role.LEARNER, job_function="cabin_crew")
-    login(client, person.email)
-    return person
+def sign_in(client, make_org, make_user):
+    """Sign a learner in, whose own language is ``language`` (None: the browser's, here English)."""
+
+    def _sign_in(language: str | None = "fr"):
+        person = make_user(make_org(), Role.LEARNER, job_function="cabin_crew", preferred_language=language)
+        login(client, person.email)
+        return person
+
+    return _sign_in
 
 
-def test_module_page_and_check_in_the_chosen_language(app, tmp_path, client, learner):
+def test_module_page_and_check_in_the_persons_language(app, tmp_path, client, sign_in):
     _load(app, tmp_path)
-    english = text(client.get(MODULE))
-    assert "Module one" in english
-    assert NOTE not in english
-    assert f'href="{MODULE}?lang=fr"' in english  # a link to the translation
-    french = text(client.get(f"{MODULE}?lang=fr"))
+    sign_in("fr")
+    french = text(client.get(MODULE))
     assert "<h1>Module un</h1>" in french
     assert "FR-BODY-ONE" in french
     assert "Savoir une chose." in french
     assert "Laquelle est juste ?" in french
-    assert NOTE in french
-    assert '<article class="module panel" lang="fr">' in french
-    assert f'href="{MODULE}?lang=en"' in french  # and back to English
-    # The choice is kept: the check answers in French, graded on the source's key.
+    assert NOTE_FR in french  # the note in the interface's language
+    assert '<article class="module panel">' in french  # the page is in French already: no lang of its own
+    assert f'href="{MODULE}?lang=en"' in french  # a link to the English
     page = text(submit(client, f"{MODULE}/check", {"answer": "b"}, form_url=MODULE))
-    assert "Relisez le module." in page
-    assert "Not quite." in page
-    assert "Module un" in text(client.get(MODULE))
-    assert "Module one" in text(client.get(f"{MODULE}?lang=en"))
+    assert "Relisez le module." in page  # the feedback of the option chosen, graded on the source's key
+    assert "feedback-wrong" in page
+
+    english = text(client.get(f"{MODULE}?lang=en"))  # chosen: kept for the session
+    assert "<h1>Module one</h1>" in english
+    assert NOTE_FR not in english
+    assert '<article class="module panel" lang="en" dir="ltr">' in english  # English text in a French page
+    assert f'href="{MODULE}?lang=fr"' in english  # and back
+    assert "<h1>Module one</h1>" in text(client.get(MODULE))
+    assert "<h1>Module un</h1>" in text(client.get(f"{MODULE}?lang=fr"))
 
 
-def test_a_reviewed_translation_has_no_note(app, tmp_path, client, learner):
-    _load(app, tmp_path, reviewer="Amina Diallo")
-    page = text(client.get(f"{MODULE}?lang=fr"))
-    assert "Module un" in page
+def test_an_english_speaker_reads_english_with_no_switch(app, tmp_path, client, sign_in):
+    _load(app, tmp_path)
+    sign_in(None)
+    page = text(client.get(MODULE))
+    assert "<h1>Module one</h1>" in page
+    assert "?lang=" not in page
     assert NOTE not in page
+    french = text(client.get(f"{MODULE}?lang=fr"))  # asked for outright, the translation is given
+    assert "<h1>Module un</h1>" in french
+    assert NOTE in french  # in the English interface
+    assert '<article class="module panel" lang="fr" dir="ltr">' in french
 
 
-def test_a_language_without_a_translation_falls_back_to_english(app, tmp_path, client, learner):
+def test_a_reviewed_translation_has_no_note(app, tmp_path, client, sign_in):
+    _load(app, tmp_path, reviewer="Amina Diallo")
+    sign_in("fr")
+    page = text(client.get(MODULE))
+    assert "Module un" in page
+    assert NOTE_FR not in page
+
+
+def test_a_language_without_a_translation_falls_back_to_english(app, tmp_path, client, sign_in):
     _load(app, tmp_path)
-    page = text(client.get(f"{MODULE}?lang=sw"))
-    assert "Module one" in page
-    assert "not yet available in Kiswahili; it is shown in English" in page
+    sign_in("sw")
+    page = text(client.get(MODULE))
+    assert "<h1>Module one</h1>" in page
+    assert "Kozi hii bado haipatikani kwa Kiswahili; inaonyeshwa kwa Kiingereza." in page
 
 
-def test_quiz_attempt_and_result_in_the_chosen_language(app, tmp_path, client, learner):
+def test_quiz_attempt_and_result_in_the_chosen_language(app, tmp_path, client, sign_in):
     _load(app, tmp_path)
-    client.get(f"{MODULE}?lang=fr")
+    sign_in(None)
+    client.get(f"{MODULE}?lang=fr")  # an English speaker who chose to read the course in French
     url = start_quiz(client)
     page = text(client.get(url))
     # The bank here is the fixture's with other attempt settings: its translation marks each text "FR".
@@ -110,7 +137,7 @@ def test_answers_in_two_languages_add_up_in_the_item_statistics(app, tmp_path, m
         for n, (person, given) in enumerate(zip(people, answers, strict=True)):
             language = "fr" if n % 2 else "en"
             attempt = quiz.start_attempt(db.session.get(User, person.id), course, language=language)
-            assert quiz.submit(attempt, given, actor=audit.SYSTEM)
+            assert quiz.submit(attempt, given, actor=audit.SYSTEM, certificates=certificate_settings())
         languages = sorted(db.session.scalars(sa.select(Attempt.language)))
         assert languages == ["en", "en", "fr", "fr"]
         bank = item_stats.bank_stats("test-course")

@@ -18,6 +18,7 @@ from tests.helpers import csrf_token, login, text
 from training.extensions import db
 from training.models import OutboxMessage, Role, utcnow
 from training.services import mailer, staff_import
+from training.web.settings import mail_settings
 
 
 @pytest.fixture
@@ -73,7 +74,8 @@ def test_a_large_import_emails_a_few_now_and_the_queue_sends_the_rest_once(
 def _queue(application, count: int) -> None:
     with application.app_context():
         mailer.record_many(
-            [mailer.Mail(f"waiting{n}@queue.test", "Subject", "Body", kind="invitation") for n in range(count)]
+            [mailer.Mail(f"waiting{n}@queue.test", "Subject", "Body", kind="invitation") for n in range(count)],
+            mail_settings(),
         )
         db.session.commit()
 
@@ -87,7 +89,7 @@ def test_two_senders_at_once_send_each_message_once(queue_app, smtp):
         with queue_app.app_context():
             barrier.wait()
             try:
-                reports.append(mailer.send_waiting(batch=7))
+                reports.append(mailer.send_waiting(mail_settings(), batch=7))
             except Exception as exc:  # reported below
                 reports.append(exc)
             finally:
@@ -111,7 +113,7 @@ def test_a_claim_left_by_a_sender_that_died_is_taken_over(queue_app, smtp):
         first.claimed_at = utcnow() - mailer.CLAIM_TIMEOUT - timedelta(minutes=1)  # its sender is long gone
         second.claimed_at = utcnow() - timedelta(minutes=1)  # its sender may still be at work
         db.session.commit()
-        report = mailer.send_waiting()
+        report = mailer.send_waiting(mail_settings())
     assert report == mailer.QueueReport(sent=1, failed=0)
     assert [m["To"] for m in smtp.messages] == ["waiting0@queue.test"]
 

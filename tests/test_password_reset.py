@@ -169,7 +169,7 @@ def test_deactivated_people_get_no_link_even_with_an_old_one(app, client, person
 
 
 def _invitation_path(app, person) -> str:
-    from training.services.links import issue_invitation_link
+    from training.web.links import issue_invitation_link
 
     with app.test_request_context(), app.app_context():
         link = issue_invitation_link(db.session.get(User, person.id), actor=audit.SYSTEM)

@@ -16,6 +16,7 @@ from training.extensions import db
 from training.models import Attempt, Certificate, Course, OutboxMessage, Requirement, Role, utcnow
 from training.services import content_loader
 from training.services.reminders import ReminderReport, send_reminders
+from training.web.settings import mail_settings
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
@@ -167,7 +168,7 @@ def _outbox(app) -> list[OutboxMessage]:
 
 def _run(application, **kwargs) -> ReminderReport:
     with application.app_context():
-        return send_reminders(application.config["BASE_URL"], **kwargs)
+        return send_reminders(application.config["BASE_URL"], mail_settings(), **kwargs)
 
 
 # --- the tests ------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ def test_two_runs_at_once_never_send_twice(app, mail_app, smtp, air_one):
         try:
             with mail_app.app_context():
                 start.wait(timeout=10)
-                reports.append(send_reminders(mail_app.config["BASE_URL"], now=NOW))
+                reports.append(send_reminders(mail_app.config["BASE_URL"], mail_settings(), now=NOW))
                 db.session.remove()
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
@@ -401,7 +402,7 @@ def test_queries_do_not_grow_with_the_number_of_people(app, log_app, make_org, m
 
             sa.event.listen(db.engine, "before_cursor_execute", count)
             try:
-                send_reminders(log_app.config["BASE_URL"], now=NOW, org_ids=[org_id])
+                send_reminders(log_app.config["BASE_URL"], mail_settings(), now=NOW, org_ids=[org_id])
             finally:
                 sa.event.remove(db.engine, "before_cursor_execute", count)
             counts[org_id] = len(selects)

@@ -24,10 +24,6 @@ FORBIDDEN = (
     "training.request_actor",
 )
 
-# Temporary: these still read settings through ``flask.current_app`` (not the request). Each is to
-# take its settings as arguments instead; the list only shrinks.
-READS_CURRENT_APP = {"bench_seed", "issuing", "links", "mailer"}
-
 
 def imported_modules(path: Path) -> set[str]:
     """Every module ``path`` imports, anywhere in it, by its full dotted name."""
@@ -48,10 +44,7 @@ def _is_forbidden(module: str) -> bool:
 @pytest.mark.parametrize("path", sorted(SERVICES.glob("*.py")), ids=lambda p: p.stem)
 def test_service_imports_nothing_from_the_web(path: Path) -> None:
     forbidden = sorted(m for m in imported_modules(path) if _is_forbidden(m))
-    if path.stem in READS_CURRENT_APP:
-        assert forbidden == ["flask", "flask.current_app"], f"{path.name} imports {forbidden}"
-    else:
-        assert not forbidden, f"{path.name} imports {forbidden}"
+    assert not forbidden, f"{path.name} imports {forbidden}"
 
 
 def test_the_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
@@ -60,8 +53,3 @@ def test_the_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
     assert {"flask_login", "training.views"} <= imported_modules(module)
     assert all(_is_forbidden(m) for m in ("flask_login.current_user", "training.views", "training.web.views"))
     assert not _is_forbidden("flasky")
-
-
-def test_the_allow_list_names_only_services_that_need_it() -> None:
-    for stem in READS_CURRENT_APP:
-        assert "flask" in imported_modules(SERVICES / f"{stem}.py"), f"{stem} no longer needs the allow-list"

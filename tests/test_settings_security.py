@@ -17,7 +17,7 @@ from training import create_app
 from training.config import ConfigurationError, load_config
 from training.extensions import db
 from training.services import signing
-from training.services.links import absolute_url
+from training.web.links import absolute_url
 
 
 @pytest.fixture

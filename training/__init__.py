@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, flash, redirect, request
+from flask import Flask, flash, redirect, request
+from flask_babel import lazy_gettext
 from flask_login import login_url
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from training.config import create_private_sqlite_file, load_config
 from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
@@ -37,8 +39,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["serial"] = SerialConverter
     _register_blueprints(app)
 
-    from training.web import base_url_check, errors, input_guard, security_headers
+    from training.web import base_url_check, errors, i18n, input_guard, security_headers
 
+    i18n.register(app)
     _register_template_context(app)
     errors.register(app)
     security_headers.register(app)
@@ -55,7 +58,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
@@ -65,7 +68,7 @@ def _init_extensions(app: Flask) -> None:
     def sign_in_first() -> Response:
         # The home address itself needs no explanation: the sign-in page is what a visitor expects there.
         if request.path != "/":
-            flash(login_manager.login_message, login_manager.login_message_category)
+            flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @login_manager.user_loader

@@ -1,6 +1,7 @@
 """The single instances of the Flask extensions, bound to the app in create_app()."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,6 +30,13 @@ class Base(DeclarativeBase):
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy makes ``db.Model`` at run time, as a subclass of ``Base``
+# (with a table name and the session's query); a type checker sees only the declarative base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -25,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from training.extensions import db
 from training.services import content_loader, demo
+from training.web.settings import certificate_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -153,7 +154,7 @@ def demo_world(app: Flask) -> None:
         with app.app_context():
             report = content_loader.load_content(ROOT)
             assert report.ok, report.problems
-            demo.seed_demo()
+            demo.seed_demo(certificate_settings())
             db.session.remove()
 
     # Playwright's sync API keeps an asyncio loop running in this thread, and signing the demo's

@@ -32,6 +32,7 @@ from training.models import User
 URLS: dict[str, str] = {
     "home.index": "/",
     "home.healthz": "/healthz",
+    "home.choose_language": "/language",
     "static": "/static/css/app.css",
     "auth.login": "/login",
     "auth.logout": "/logout",
@@ -104,6 +105,7 @@ URLS: dict[str, str] = {
 EXPECTED: dict[str, str | tuple[str, str]] = {
     "home.index": "302 200 200 200 200 200 200 200",
     "home.healthz": "200 200 200 200 200 200 200 200",
+    "home.choose_language": "405 405 405 405 405 405 405 405",
     "static": "200 200 200 200 200 200 200 200",
     "auth.login": "200 302 302 302 302 302 302 302",
     "auth.logout": "405 405 405 405 405 405 405 405",

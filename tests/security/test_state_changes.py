@@ -27,6 +27,7 @@ OPEN_TO_ALL = {
     "auth.reset_password",
     "auth.confirm_email",
     "certify.verify",
+    "home.choose_language",
 }
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 LEARNERS = {"learner", "colleague"}

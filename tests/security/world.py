@@ -62,7 +62,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
     login(client, learner.email)
     attempt_id = pass_course(client)
     with app.app_context():
-        from training.services.links import issue_invitation_link
+        from training.web.links import issue_invitation_link
 
         org_row = db.session.get(Organization, org.id)
         attempt = db.session.get(Attempt, attempt_id)

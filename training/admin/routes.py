@@ -16,13 +16,13 @@ from training.policy import (
     permission,
 )
 from training.services import directory, item_stats, organizations, people
-from training.services.errors import ServiceError
-from training.services.links import email_change_link
 from training.web import person_actions
 from training.web.forms import ConfirmForm, choices
 from training.web.ids import parse_id
+from training.web.links import email_change_link
 from training.web.request_actor import actor_from_request
-from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number, table_download
+from training.web.settings import mail_settings
+from training.web.views import DEFAULT_PAGE_SIZE, page_number, refusals_shown, table_download
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -59,11 +59,8 @@ def organizations_list():
 def organization_new():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             org = organizations.create_organization(_org_fields(form), actor=actor_from_request())
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             flash(f"{org.name} is created.", "success")
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=None)
@@ -76,12 +73,8 @@ def organization_edit(org_id: int):
     form = OrganizationForm(obj=org)
     oversight_form = _oversight_form(org)
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             organizations.update_organization(org, _org_fields(form), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash(f"{org.name} is saved.", "success")
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template("admin/organization_form.html", form=form, org=org, oversight_form=oversight_form)
@@ -108,12 +101,8 @@ def organization_oversight(org_id: int):
     if form is None:
         abort(404)
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             organizations.set_oversight(org, form.overseen.data or [], actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash(f"{org.name} now oversees {len(form.overseen.data or [])} organization(s).", "success")
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return render_template(
@@ -170,12 +159,8 @@ def person_new():
     if request.method == "GET" and parse_id(request.args.get("org", "")):
         form.organization_id.data = parse_id(request.args["org"])
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             person = people.create_person(_person_fields(form), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash(f"{person.full_name} is added. Send them an invitation link to set their password.", "success")
             return redirect(url_for("admin.person_edit", user_id=person.id))
     return render_template("admin/person_form.html", form=form, person=None)
@@ -187,14 +172,14 @@ def person_edit(user_id: int):
     person = get_staff_or_404(current_user, user_id)
     form = _person_form(person)
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             to_confirm = people.update_person(
-                person, _person_fields(form), actor=actor_from_request(), email_link=email_change_link
+                person,
+                _person_fields(form),
+                actor=actor_from_request(),
+                email_link=email_change_link,
+                mail=mail_settings(),
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash(f"{person.full_name} is saved.", "success")
             if to_confirm:
                 flash(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -10,29 +8,25 @@ from training.extensions import limiter
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
-from training.services.errors import ServiceError
-from training.services.links import issue_password_reset_link
+from training.web import i18n
 from training.web.after_response import run_after
 from training.web.forms import ConfirmForm
+from training.web.links import issue_password_reset_link
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.settings import mail_settings
+from training.web.views import refusals_shown, safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow ?next= to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("home.index")
-
-
 def _start_session(person: User) -> None:
-    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in."""
+    """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in,
+    except the language chosen on the sign-in page."""
+    chosen_language = session.get(i18n.SESSION_KEY)
     session.clear()
     login_user(person)
+    if chosen_language:
+        session[i18n.SESSION_KEY] = chosen_language
 
 
 def _sign_in_limits() -> throttle.Limits:
@@ -58,9 +52,9 @@ def login():
             request.remote_addr or "",
             _sign_in_limits(),
         )
-        if result.ok:
+        if result.user is not None:
             _start_session(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         if result.wait_seconds:
             minutes = max(1, round(result.wait_seconds / 60))
             flash(
@@ -95,13 +89,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             accounts.change_password(
                 current_user, form.current_password.data, form.password.data, actor=actor_from_request()
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             login_user(current_user)  # the session token changed: keep this session signed in
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("home.index"))
@@ -118,13 +109,10 @@ def welcome(token: str):
         return render_template("auth/link_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             person = accounts.redeem_token(
                 token, TokenPurpose.INVITATION, form.password.data, signing_key=key, address=request.remote_addr
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             _start_session(person)
             flash("Your password is set. Welcome to Recognize & Report.", "success")
             return redirect(url_for("home.index"))
@@ -146,9 +134,10 @@ def forgot_password():
         # every request gets the same page after the same work, whatever the address.
         address, minutes = form.email.data, current_app.config["PASSWORD_RESET_MINUTES"]
         answer = make_response(render_template("auth/forgot_sent.html", minutes=minutes))
-        actor = actor_from_request()
+        actor, mail = actor_from_request(), mail_settings()
         return run_after(
-            answer, lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, actor=actor)
+            answer,
+            lambda: password_reset.request_reset(address, issue_password_reset_link, minutes, mail=mail, actor=actor),
         )
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
@@ -163,13 +152,10 @@ def reset_password(token: str):
         return render_template("auth/link_invalid.html", reset=True), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             accounts.redeem_token(
                 token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key, address=request.remote_addr
             )
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             logout_user()
             flash("Your password is changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"))
@@ -189,11 +175,8 @@ def confirm_email(token: str):
         return render_template("auth/email_link_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown():
             person = email_change.confirm(token, signing_key=key, address=request.remote_addr)
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
             flash(f"Your sign-in address is now {person.email}.", "success")
             return redirect(url_for("home.index" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/confirm_email.html", form=form, pending=pending)

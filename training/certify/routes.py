@@ -14,9 +14,9 @@ from training.policy import (
     permission,
 )
 from training.services import issuing, serials
-from training.services.errors import ServiceError
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.settings import certificate_settings
+from training.web.views import refusals_shown
 
 bp = Blueprint("certify", __name__, template_folder="templates")
 
@@ -99,7 +99,9 @@ def download(serial: str):
 @permission(SIGNED_IN)
 def wallet_card(serial: str):
     certificate = get_certificate_or_404(current_user, serial, can_read_certificate)
-    return _pdf_attachment(issuing.wallet_card(certificate), f"wallet-card-{certificate.serial}.pdf")
+    return _pdf_attachment(
+        issuing.wallet_card(certificate, certificate_settings()), f"wallet-card-{certificate.serial}.pdf"
+    )
 
 
 @bp.route("/certificates/<serial:serial>/revoke", methods=["GET", "POST"])
@@ -108,11 +110,8 @@ def revoke(serial: str):
     certificate = get_certificate_or_404(current_user, serial, can_revoke_certificate)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             issuing.revoke(certificate, form.reason.data or "", actor=actor_from_request())
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             flash(f"Certificate {certificate.serial} is revoked.", "success")
             return redirect(url_for("certify.verify", serial=certificate.serial))
     return render_template("certify/revoke.html", certificate=certificate, form=form)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 
 from training.commands.base import bp
 from training.extensions import db
 from training.services import bench_seed
+from training.web.settings import certificate_settings
 
 
 @bp.cli.command("bench-seed")
@@ -16,7 +20,13 @@ from training.services import bench_seed
 def bench_seed_command(organizations: int, staff: int, seed: int) -> None:
     """Add benchmark organizations, staff, attempts and certificates. Empty databases only: never real data."""
     try:
-        report = bench_seed.seed(organizations=organizations, staff=staff, seed=seed)
+        report = bench_seed.seed(
+            certificate_settings(),
+            Path(current_app.config["CONTENT_DIR"]),
+            organizations=organizations,
+            staff=staff,
+            seed=seed,
+        )
     except bench_seed.BenchSeedError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

@@ -8,6 +8,7 @@ from flask import current_app
 from training.commands.base import bp, fail
 from training.services import mailer, organizations, reminders
 from training.services.errors import ServiceError
+from training.web.settings import mail_settings
 
 
 @bp.cli.command("send-reminders")
@@ -29,7 +30,7 @@ def send_reminders(org_names: tuple[str, ...]) -> None:
             if found is None:
                 fail(ServiceError({"org": f"no organization named {org_name!r}"}))
             org_ids.append(found.id)
-    report = reminders.send_reminders(current_app.config["BASE_URL"], org_ids=org_ids)
+    report = reminders.send_reminders(current_app.config["BASE_URL"], mail_settings(), org_ids=org_ids)
     click.echo(
         f"reminders sent: {report.reminders_sent}, digests sent: {report.digests_sent}, "
         f"skipped (already sent today): {report.skipped_already_sent}, failed: {report.failed}"
@@ -47,7 +48,7 @@ def send_outbox() -> None:
     Meant for cron, every minute. Safe to run twice at once: each message is claimed by one run. Messages
     that failed are not retried. Exits with status 1 if any message could not be sent.
     """
-    report = mailer.send_waiting()
+    report = mailer.send_waiting(mail_settings())
     click.echo(f"sent: {report.sent}, failed: {report.failed}")
     if report.failed:
         click.echo(f"error: {report.failed} message(s) could not be sent; see the log", err=True)

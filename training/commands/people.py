@@ -9,7 +9,7 @@ from training.models import ORG_KIND_LABELS, JobFunction, Role, User
 from training.services import audit, organizations, people
 from training.services.accounts import find_by_email
 from training.services.errors import ServiceError
-from training.services.links import issue_invitation_link
+from training.web.links import issue_invitation_link
 
 
 @bp.cli.command("create-org")

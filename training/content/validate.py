@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path, read_item_id
-from training.content.parsing import LineMap, ParseError, load_yaml, split_front_matter
+from training.content.parsing import LineList, LineMap, ParseError, load_yaml, split_front_matter
 from training.content.question_types import TYPES
 from training.content.spec import (
     DEFAULT_SHOW_ANSWERS,
@@ -423,7 +424,7 @@ def _correct_ids(r: Reader, options: tuple[Option, ...] | None, exactly_one: boo
     elif isinstance(value, list):
         entries = [
             (join_path(r.path("correct"), i), v, line)
-            for i, (v, line) in enumerate(zip(value, value.item_lines, strict=True))
+            for i, (v, line) in enumerate(zip(value, cast(LineList, value).item_lines, strict=True))
         ]
     else:
         r.problem("correct", f"must be an option id or a list of option ids, e.g. [b]; found {describe(value)}.")
@@ -754,8 +755,9 @@ def _build_course(course: _Course, quizzes: dict[str, _Quiz | None], files: dict
     head, quiz = course.head, quizzes.get(course.head.quiz) if course.head else None
     if head is None or quiz is None:
         return None
-    modules = tuple(course.modules[name] for _, name, _ in head.modules)
-    if any(module is None for module in modules):
+    found = tuple(course.modules[name] for _, name, _ in head.modules)
+    modules = tuple(module for module in found if module is not None)
+    if len(modules) != len(found):
         return None
     hashed = [head.path, *(m.path for m in modules), quiz.spec.path]
     return CourseSpec(

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from training.extensions import csrf, db, limiter
 from training.policy import PUBLIC, SIGNED_IN, Ability, can, permission
-from training.services import issuing, overview, progress, quiz
+from training.services import accounts, issuing, overview, progress, quiz
+from training.web import i18n
+from training.web.views import safe_next
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -46,3 +48,17 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "unavailable", "database": "not answering"}), 503
     return jsonify({"status": "ok"})
+
+
+@bp.route("/language", methods=["POST"])
+@permission(PUBLIC)
+def choose_language():
+    """The language switcher (a plain form on every page: it works without JavaScript)."""
+    code = i18n.supported(request.form.get("language"))
+    if code is None:
+        abort(400)
+    session[i18n.SESSION_KEY] = code
+    if current_user.is_authenticated:
+        accounts.set_preferred_language(current_user, code)
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

@@ -8,40 +8,45 @@ from markupsafe import Markup
 from training.content.question_types import question_type
 from training.extensions import db
 from training.learn.forms import CheckForm
-from training.models import Attempt, Certificate, Course, Module, Question
+from training.models import Attempt, Certificate, Course, CourseVersion, Module, Question
 from training.policy import Ability, found_or_404, get_own_attempt_or_404, permission
 from training.services import catalogue, contacts, issuing, progress, quiz, translations
 from training.services.markdown import REPORTING_CONTACTS_MARK
+from training.web import i18n
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
+from training.web.settings import certificate_settings
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
 bp.add_app_template_global(question_type, "question_type")
 
-CONTENT_LANGUAGE = "content_language"  # the session key of the language a learner chose to read courses in
+CONTENT_LANGUAGE = "content_language"  # the session key of a course language chosen with a switch link
 
 
 def _wanted_language() -> str:
     """The language the learner reads course content in: one chosen with a switch link (``?lang=``, kept
-    for the session), else English."""
+    for the session), else the language the app speaks to them (their own choice, their organization's
+    default or their browser's)."""
     asked = request.args.get("lang")
     if asked == translations.SOURCE_LANGUAGE or asked in translations.LANGUAGES:
         session[CONTENT_LANGUAGE] = asked
     chosen = session.get(CONTENT_LANGUAGE)
-    return chosen if isinstance(chosen, str) else translations.SOURCE_LANGUAGE
+    return chosen if isinstance(chosen, str) else i18n.current_language()
 
 
-def _texts(version) -> translations.CourseTexts:
+def _texts(version: CourseVersion) -> translations.CourseTexts:
     return translations.texts_for(version, _wanted_language())
 
 
 def _language_context(texts: translations.CourseTexts, endpoint: str, **args: object) -> dict:
-    """What the language notice and switch links need (learn/_content_language.html); the links lead to
-    ``endpoint`` with ``args``."""
+    """What the language note and switch links need (learn/_content_language.html): links to the person's
+    language, when the course can be read in it, and to English; they lead to ``endpoint`` with ``args``."""
+    offered = translations.available(texts.version)
+    person = i18n.current_language()
     return {
         "texts": texts,
-        "languages": translations.available(texts.version),
+        "switch_to": [code for code in offered if code in (person, translations.SOURCE_LANGUAGE, texts.language)],
         "language_names": translations.LANGUAGE_NAMES,
         "here": (endpoint, args),
     }
@@ -213,7 +218,9 @@ def attempt(attempt_id: int):
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)
         language = _texts(item.course_version).language
-        if not quiz.submit(item, answers, actor=actor_from_request(), language=language):
+        if not quiz.submit(
+            item, answers, actor=actor_from_request(), certificates=certificate_settings(), language=language
+        ):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
@@ -230,7 +237,7 @@ def attempt(attempt_id: int):
     if item.passed:
         certificate = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == item.id))
         if certificate is None:
-            reason = issuing.certificate_target(item).why_not
+            reason = issuing.certificate_target(item, certificate_settings()).why_not
     current = item.course.current_version
     texts = _texts(item.course_version)
     reviewed = [_shown_review(texts, entry) for entry in quiz.review_of(item)]

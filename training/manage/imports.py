@@ -13,10 +13,11 @@ from training.models import JobFunction, Organization, User
 from training.policy import Ability, managed_org_or_404, permission
 from training.services import batches, mailer, staff_import
 from training.services.errors import ServiceError
-from training.services.links import add_invitation_links
 from training.web.forms import Form
+from training.web.links import add_invitation_links
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.settings import mail_settings
+from training.web.views import refusals_shown
 
 
 class ImportForm(Form):
@@ -70,11 +71,8 @@ def staff_import_upload():
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
-        try:
+        with refusals_shown(form):
             plan = staff_import.parse(data, org)
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
             upload = None
             if plan.can_apply and plan.has_changes:
                 upload = staff_import.store(data, org, current_user)
@@ -127,11 +125,13 @@ def _invite(created: list[User], org: Organization) -> tuple[list[tuple[User, st
     batches.reload(created)
     invitations = list(zip(created, add_invitation_links(created, actor=actor_from_request()), strict=True))
     entries = []
-    if invitations and mailer.configured():
+    mail = mail_settings()
+    if invitations and mail.configured:
         days = current_app.config["INVITATION_DAYS"]
-        entries = mailer.record_many([staff_import.invitation_mail(p, org, link, days) for p, link in invitations])
+        mails = [staff_import.invitation_mail(p, org, link, days) for p, link in invitations]
+        entries = mailer.record_many(mails, mail)
     db.session.commit()
     now = entries[: current_app.config["MAIL_SEND_WHILE_WAITING"]]
-    emailed = mailer.deliver(now) if entries else None
+    emailed = mailer.deliver(now, mail) if entries else None
     batches.reload(created)
     return invitations, emailed, len(entries) - len(now)

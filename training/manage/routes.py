@@ -15,11 +15,10 @@ from training.policy import (
     permission,
 )
 from training.services import catalogue, compliance, contacts, issuing, progress, quiz, staff_list
-from training.services.errors import ServiceError
 from training.web import person_actions
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
-from training.web.views import DEFAULT_PAGE_SIZE, apply_errors, page_number
+from training.web.views import DEFAULT_PAGE_SIZE, page_number, refusals_shown
 
 bp = Blueprint("manage", __name__, template_folder="templates")
 
@@ -96,12 +95,8 @@ def _contact_fields(form: ContactForm) -> contacts.ContactFields:
 def contacts_page():
     form = ContactForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             contacts.add_contact(current_user.organization_id, _contact_fields(form), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash("Contact added. Your staff see it in the \u201chow to report\u201d module.", "success")
             return redirect(url_for("manage.contacts"))
     return render_template(
@@ -115,12 +110,8 @@ def contact_edit(contact_id: int):
     contact = get_contact_or_404(current_user, contact_id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             contacts.update_contact(contact, _contact_fields(form), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash("Contact saved.", "success")
             return redirect(url_for("manage.contacts"))
     return render_template("manage/contact_edit.html", contact=contact, form=form)
@@ -132,12 +123,8 @@ def contact_move(contact_id: int):
     """Move a contact up or down the list staff see (a button per direction, no script needed)."""
     contact = get_contact_or_404(current_user, contact_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with refusals_shown():
             place = contacts.move_contact(contact, request.form.get("direction", ""), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
             flash(f"{contact.name} is now number {place} in the list.", "success")
     return redirect(url_for("manage.contacts", _anchor=f"contact-{contact_id}"))
 

@@ -11,10 +11,9 @@ from training.manage.routes import bp
 from training.models import Organization, utcnow
 from training.policy import Ability, permission
 from training.services import assignments, catalogue, org_settings
-from training.services.errors import ServiceError
 from training.web.forms import ConfirmForm, choices
 from training.web.request_actor import actor_from_request
-from training.web.views import apply_errors
+from training.web.views import refusals_shown
 
 
 def _org() -> Organization:
@@ -29,12 +28,8 @@ def settings():
     org = _org()
     days_form = DaysForm(obj=org)
     if days_form.validate_on_submit():
-        try:
+        with refusals_shown(days_form):
             org_settings.set_days_to_complete(org, days_form.days_to_complete.data, actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(days_form, exc)
-        else:
             flash("Saved. Due dates of required courses now follow the new number of days.", "success")
             return redirect(url_for("manage.settings"))
     has_logo = org.logo_mime is not None
@@ -54,12 +49,8 @@ def settings_logo():
     org = _org()
     form = LogoForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown(form):
             org_settings.set_logo(org, form.logo.data.read(), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
             flash("Logo saved. It appears on certificates issued from now on.", "success")
             return redirect(url_for("manage.settings"))
     return render_template(
@@ -111,16 +102,9 @@ def assignments_page():
         kind = form.target_kind.data or ""
         value = {"job_function": form.job_function.data, "base": form.base.data, "person": form.email.data}.get(kind)
         fields = assignments.AssignmentFields(form.course.data or "", kind, value or "", form.due_on.data)
-        try:
+        target_field = {"job_function": "job_function", "base": "base", "person": "email"}.get(kind, "")
+        with refusals_shown(form, rename={"target_value": target_field}):
             assignments.add(org, fields, utcnow().date(), actor=actor_from_request())
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = dict(exc.errors)
-            if "target_value" in errors:
-                target_field = {"job_function": "job_function", "base": "base", "person": "email"}.get(kind, "")
-                errors[target_field] = errors.pop("target_value")
-            apply_errors(form, ServiceError(errors))
-        else:
             flash("Assigned. The people it covers see the course on their home page with its due date.", "success")
             return redirect(url_for("manage.assignments"))
     rows = [(a, assignments.describe_target(a)) for a in assignments.of_org(org.id)]

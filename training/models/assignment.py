@@ -13,12 +13,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.course import Course
 from training.models.types import UTCDateTime, utcnow
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"))
@@ -31,7 +31,7 @@ class Assignment(db.Model):
     course: Mapped[Course] = relationship()
 
 
-class Requirement(db.Model):
+class Requirement(Model):
     """A person must hold a valid certificate for a course; due by ``due_at``."""
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
@@ -46,7 +46,7 @@ class Requirement(db.Model):
     )
 
 
-class CourseRequirement(db.Model):
+class CourseRequirement(Model):
     """A course version's ``required_for`` job functions, as rows (so SQL can join on them)."""
 
     __tablename__ = "course_requirement"

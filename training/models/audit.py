@@ -11,13 +11,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.types import UTCDateTime
 
 GENESIS_HASH = "0" * 64  # the prev_hash of row 1, and audit_head.last_hash while the trail is empty
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_event"
     __table_args__ = (
         # What an auditor sees: the events about the organizations they oversee, newest first.
@@ -41,7 +41,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64))  # sha256(prev_hash + canonical content), hex
 
 
-class AuditHead(db.Model):
+class AuditHead(Model):
     """One row (id 1): the last seq handed out and the last hash. Appends lock it to serialize."""
 
     __tablename__ = "audit_head"

@@ -7,14 +7,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.course import Course, CourseVersion
 from training.models.org import Organization
 from training.models.types import UTCDateTime, utcnow
 from training.models.user import User
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     # Covers the compliance lookups (a person's valid certificate for a course) without reading the
     # rows, which carry the PDF bytes.
     __table_args__ = (

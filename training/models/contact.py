@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 
 
-class ReportingContact(db.Model):
+class ReportingContact(Model):
     __tablename__ = "reporting_contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)

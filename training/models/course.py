@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.types import UTCDateTime, utcnow
 
 
-class Course(db.Model):
+class Course(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     current_version_id: Mapped[int | None] = mapped_column(
@@ -33,7 +33,7 @@ class Course(db.Model):
         return self.retired_at is not None
 
 
-class CourseVersion(db.Model):
+class CourseVersion(Model):
     __tablename__ = "course_version"
     __table_args__ = (sa.UniqueConstraint("course_id", "content_hash", name="uq_course_version_hash"),)
 
@@ -78,7 +78,7 @@ class CourseVersion(db.Model):
         return next((m for m in self.modules if m.slug == slug), None)
 
 
-class Module(db.Model):
+class Module(Model):
     __table_args__ = (sa.UniqueConstraint("course_version_id", "slug", name="uq_module_version_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Module(db.Model):
     course_version: Mapped[CourseVersion] = relationship(back_populates="modules")
 
 
-class Question(db.Model):
+class Question(Model):
     __table_args__ = (sa.UniqueConstraint("course_version_id", "qid", name="uq_question_version_qid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +113,7 @@ class Question(db.Model):
     course_version: Mapped[CourseVersion] = relationship(back_populates="questions")
 
 
-class CourseTranslation(db.Model):
+class CourseTranslation(Model):
     """A course version's texts in another language, read from its translation files at load time.
 
     Only a translation with every file present is stored: ``complete`` when each file was made from the

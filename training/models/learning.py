@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.course import Course, CourseVersion
 from training.models.types import UTCDateTime, utcnow
 
 
-class ModuleCompletion(db.Model):
+class ModuleCompletion(Model):
     """A module marked complete. Keyed by the module's slug, so it carries over to a new course version
     that still has that module."""
 
@@ -28,7 +28,7 @@ class ModuleCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One sitting of a course's final quiz: the questions drawn (and option order), the answers, the score."""
 
     __table_args__ = (sa.Index("ix_attempt_user_course", "user_id", "course_id", "started_at"),)

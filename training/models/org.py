@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model, db
 from training.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ oversight = sa.Table(
 )
 
 
-class Organization(db.Model):
+class Organization(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
@@ -58,6 +58,8 @@ class Organization(db.Model):
     logo_mime: Mapped[str | None] = mapped_column(sa.String(40))
     # New staff must complete their required courses within this many days of joining.
     days_to_complete: Mapped[int] = mapped_column(default=30, server_default="30")
+    # The interface language of staff who have not chosen one themselves (None: their browser's).
+    default_language: Mapped[str | None] = mapped_column(sa.String(8))
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
     overseen: Mapped[list[Organization]] = relationship(

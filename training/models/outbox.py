@@ -7,14 +7,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.types import UTCDateTime, utcnow
 
 ONCE_A_DAY_KINDS_SQL = "kind IN ('reminder', 'manager_digest')"
 WAITING_SQL = "sent_at IS NULL AND error IS NULL"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
         # At most one reminder or digest per person per day: they run from cron, maybe twice at once.

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.types import UTCDateTime, utcnow
 
 
-class StaffImport(db.Model):
+class StaffImport(Model):
     __tablename__ = "staff_import"
 
     id: Mapped[int] = mapped_column(primary_key=True)

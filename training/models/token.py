@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.types import UTCDateTime, utcnow
 from training.models.user import User
 
@@ -18,7 +18,7 @@ class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a secret)
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     __tablename__ = "access_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)

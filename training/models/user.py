@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.org import Organization
 from training.models.types import UTCDateTime, utcnow
 
@@ -57,14 +58,14 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_role"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (sa.UniqueConstraint("organization_id", "employee_number", name="uq_user_org_employee_number"),)
 
@@ -77,6 +78,8 @@ class User(UserMixin, db.Model):
     job_function: Mapped[str] = mapped_column(sa.String(30), default=JobFunction.OTHER)
     base: Mapped[str | None] = mapped_column(sa.String(5))  # station code, e.g. NBO
     active: Mapped[bool] = mapped_column(default=True)
+    # The interface language the person chose (None: their organization's default, else the browser's).
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(8))
     # The session cookie carries this token; changing it signs the person out everywhere (sign-out,
     # password change or reset, deactivation).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, unique=True)
@@ -94,7 +97,7 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[Role]:
         return {Role(row.role) for row in self.role_rows}
 
-    def set_roles(self, roles: set[Role] | list[Role]) -> None:
+    def set_roles(self, roles: Iterable[Role]) -> None:
         wanted = {Role(r) for r in roles}
         self.role_rows = [row for row in self.role_rows if Role(row.role) in wanted]
         have = {Role(row.role) for row in self.role_rows}
@@ -126,7 +129,7 @@ class User(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -91,6 +92,11 @@ def _note_failure(email: str, user: User | None, reason: str, ip: str) -> None:
         details={"email": email[:254], "reason": reason},
     )
     db.session.commit()
+
+
+def set_preferred_language(user: User, code: str) -> None:
+    """The person's own choice of interface language (a code the web layer has checked)."""
+    user.preferred_language = code
 
 
 def sign_out(user: User) -> None:
@@ -257,8 +263,13 @@ def redeem_token(
         raise ServiceError("This link has expired or has already been used. Ask your manager for a new one.")
     set_password(token.user, new_password)
     # Mark used with a guarded UPDATE, so two simultaneous uses cannot both succeed.
-    claimed = db.session.execute(
-        sa.update(AccessToken).where(AccessToken.id == token.id, AccessToken.used_at.is_(None)).values(used_at=utcnow())
+    claimed = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(AccessToken)
+            .where(AccessToken.id == token.id, AccessToken.used_at.is_(None))
+            .values(used_at=utcnow())
+        ),
     ).rowcount
     if claimed != 1:
         db.session.rollback()

@@ -48,7 +48,7 @@ def add(org: Organization, fields: AssignmentFields, today: date, *, actor: audi
         errors["due_on"] = "Give a due date."
     elif fields.due_on < today:
         errors["due_on"] = "The due date is in the past."
-    if errors:
+    if errors or course is None:  # no course is an error too
         raise ServiceError(errors)
     assignment = Assignment(
         organization_id=org.id,

@@ -204,7 +204,7 @@ def record(
 
     seq, prev_hash = _next_seq()  # takes the lock (and flushes, so a new ``actor`` has its id)
     occurred_at = (at or utcnow()).astimezone(UTC)
-    fields = {
+    fields: dict[str, Any] = {
         "seq": seq,
         "occurred_at": occurred_at,
         "actor_user_id": actor.user.id if actor.user is not None else None,
@@ -260,7 +260,7 @@ def record_many(
     actor_user_id = actor.user.id if actor.user is not None else None
     rows = []
     for offset, (entry, details_text) in enumerate(zip(entries, details, strict=True)):
-        fields = {
+        fields: dict[str, Any] = {
             "seq": seq + offset,
             "occurred_at": occurred_at,
             "actor_user_id": actor_user_id,

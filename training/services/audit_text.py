@@ -68,13 +68,16 @@ class Said:
     names: Names
     details: Mapping[str, Any]
 
+    def name_of(self, user_id: object, otherwise: str) -> str:
+        """The name of the person with id ``user_id`` (as the event gives it), or ``otherwise``."""
+        return self.names.people.get(user_id, otherwise) if isinstance(user_id, int) else otherwise
+
     @property
     def actor(self) -> str:
-        if self.event.actor_user_id in self.names.people:
-            return self.names.people[self.event.actor_user_id]
-        return {SYSTEM_ACTOR: "The system", ANONYMOUS_ACTOR: "Someone not signed in"}.get(
+        recorded = {SYSTEM_ACTOR: "The system", ANONYMOUS_ACTOR: "Someone not signed in"}.get(
             self.event.actor, self.event.actor
         )
+        return self.name_of(self.event.actor_user_id, recorded)
 
     @property
     def person(self) -> str:
@@ -282,7 +285,7 @@ SENTENCES: dict[str, Callable[[Said], str]] = {
     "content.loaded": _content,
     "attempt.submitted": _attempt,
     "certificate.issued": lambda s: (
-        f"Certificate {s.serial} was issued to {s.names.people.get(s.details.get('holder_user_id'), 'its holder')} "
+        f"Certificate {s.serial} was issued to {s.name_of(s.details.get('holder_user_id'), 'its holder')} "
         f"for {s.get('course', '?')} (version {s.get('version', '?')})"
     ),
     "certificate.downloaded": lambda s: f"{s.actor} downloaded certificate {s.serial}",
@@ -343,11 +346,11 @@ def lookup(events: Iterable[Event]) -> Names:
             if event.action == "organization.oversight_changed" and isinstance(details.get(key), list):
                 orgs.update(i for i in details[key] if isinstance(i, int))
     return Names(
-        people=dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(people))).all())
+        people=dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(people))).tuples())
         if people
         else {},
         organizations=dict(
-            db.session.execute(sa.select(Organization.id, Organization.name).where(Organization.id.in_(orgs))).all()
+            db.session.execute(sa.select(Organization.id, Organization.name).where(Organization.id.in_(orgs))).tuples()
         )
         if orgs
         else {},
@@ -356,6 +359,6 @@ def lookup(events: Iterable[Event]) -> Names:
                 sa.select(Course.slug, CourseVersion.title).join(
                     CourseVersion, CourseVersion.id == Course.current_version_id
                 )
-            ).all()
+            ).tuples()
         ),
     )

@@ -32,7 +32,7 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
@@ -48,7 +48,7 @@ DATABASE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 KIND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 _MAX_MANIFEST_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
-_certificate = Certificate.__table__
+_certificate = cast(sa.Table, Certificate.__table__)  # a mapped class's table is a Table
 
 
 class BackupError(Exception):

@@ -21,13 +21,14 @@ def chunks(items: Sequence[T], size: int = SIZE) -> Iterator[Sequence[T]]:
 
 def ids_of(objects: Sequence[object]) -> list[int]:
     """The primary keys of loaded objects, read without loading what a commit expired."""
-    return [sa.inspect(obj).identity[0] for obj in objects]
+    # A loaded (persistent) object always has its identity; only a new, unsaved one has none.
+    return [sa.inspect(obj).identity[0] for obj in objects]  # type: ignore[union-attr]
 
 
 def reload(objects: Sequence[object]) -> None:
     """Load rows a commit expired, a query per ``SIZE`` of them, instead of one query each on first use."""
     if not objects:
         return
-    key = sa.inspect(type(objects[0])).primary_key[0]
+    key = sa.inspect(type(objects[0])).primary_key[0]  # type: ignore[union-attr]  # a mapped class has a mapper
     for part in chunks(ids_of(objects)):
         db.session.scalars(sa.select(type(objects[0])).where(key.in_(part))).all()

@@ -22,10 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.extensions import db
 from training.models import (
@@ -107,9 +106,11 @@ def seeded_serial(rng: random.Random) -> str:
     return serials.serial_from_body("".join(rng.choice(serials.ALPHABET) for _ in range(serials.RANDOM_CHARS)))
 
 
-def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _insert(table: sa.FromClause, rows: list[dict[str, Any]]) -> None:
+    """Insert rows into a model's table (``Model.__table__``, which is a Table), a batch at a time."""
+    insert = sa.insert(cast(sa.Table, table))
     for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(table), rows[start : start + BATCH])
+        db.session.execute(insert, rows[start : start + BATCH])
 
 
 def _is_empty() -> bool:
@@ -120,8 +121,18 @@ def _spread(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if n < total % parts else 0) for n in range(parts)]
 
 
-def seed(organizations: int = 12, staff: int = 20_000, seed: int = 1, now: datetime | None = None) -> BenchReport:
-    """Fill an empty database with benchmark organizations, staff and history, and commit."""
+def seed(
+    certificates: issuing.CertificateSettings,
+    content_dir: Path,
+    organizations: int = 12,
+    staff: int = 20_000,
+    seed: int = 1,
+    now: datetime | None = None,
+) -> BenchReport:
+    """Fill an empty database with benchmark organizations, staff and history, and commit.
+
+    Certificates are made with ``certificates``; the course content is loaded from ``content_dir``
+    when no course is loaded yet."""
     started = time.perf_counter()
     if organizations < 1 or staff < organizations:
         raise BenchSeedError("Give at least one organization and at least one staff member per organization.")
@@ -130,7 +141,7 @@ def seed(organizations: int = 12, staff: int = 20_000, seed: int = 1, now: datet
             "This database already holds organizations or people; benchmark data goes into an empty database only."
         )
     if db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0:
-        content_loader.load_content(Path(current_app.config["CONTENT_DIR"]), actor=audit.SYSTEM)
+        content_loader.load_content(content_dir, actor=audit.SYSTEM)
     rng = random.Random(seed)  # noqa: S311 — reproducible benchmark data, not a secret
     now = now or utcnow()
     courses = {
@@ -143,7 +154,7 @@ def seed(organizations: int = 12, staff: int = 20_000, seed: int = 1, now: datet
 
     org_ids = _seed_orgs(organizations, rng)
     people = _seed_people(org_ids, _spread(staff, organizations), shared_hash, rng, now)
-    history = _History(courses, required_for, rng, now)
+    history = _History(courses, required_for, rng, now, certificates)
     for person in people:
         history.add(person)
     history.backdate_joining(people)
@@ -231,7 +242,12 @@ class _History:
     """Attempts, certificates and module completions, planned per person before anyone is inserted."""
 
     def __init__(
-        self, courses: dict[str, Course], required_for: dict[str, set[int]], rng: random.Random, now: datetime
+        self,
+        courses: dict[str, Course],
+        required_for: dict[str, set[int]],
+        rng: random.Random,
+        now: datetime,
+        certificate_settings: issuing.CertificateSettings,
     ) -> None:
         self.courses = courses
         self.by_id = {c.id: c for c in courses.values()}
@@ -239,6 +255,7 @@ class _History:
         self.required_for = required_for
         self.rng = rng
         self.now = now
+        self.certificate_settings = certificate_settings
         # (email, course id, issued at or None for a failed attempt, serial)
         self.attempts: list[tuple[str, int, datetime, str | None]] = []
         self.completions: list[tuple[str, int, str, datetime]] = []
@@ -375,7 +392,8 @@ class _History:
         for row in rows:
             if row["course_id"] not in rendered:
                 org = db.session.get(Organization, row["organization_id"])
+                assert org is not None  # written just before
                 fields = {k: v for k, v in row.items() if k not in ("pdf", "pdf_sha256")}
-                pdf = issuing.render_signed_certificate(Certificate(**fields), org)
+                pdf = issuing.render_signed_certificate(Certificate(**fields), org, self.certificate_settings)
                 rendered[row["course_id"]] = (pdf, hashlib.sha256(pdf).hexdigest())
             row["pdf"], row["pdf_sha256"] = rendered[row["course_id"]]

@@ -139,13 +139,13 @@ def zip_stream(
                 summary.count += 1
                 yield sink.take()
             manifest.seek(0)
-            digest = hashlib.sha256()
+            manifest_hash = hashlib.sha256()
             with archive.open(_info("manifest.csv", now), mode="w", force_zip64=True) as entry:
                 while chunk := manifest.read(64 * 1024):
                     data = chunk.encode("utf-8")
-                    digest.update(data)
+                    manifest_hash.update(data)
                     entry.write(data)
-            summary.manifest_sha256 = digest.hexdigest()
+            summary.manifest_sha256 = manifest_hash.hexdigest()
             sums.write(f"{summary.manifest_sha256}  manifest.csv\n")
             sums.seek(0)
             archive.writestr(_info("manifest.sha256", now), sums.read().encode("utf-8"))

@@ -10,8 +10,10 @@ from training.models import Attempt
 from training.services import audit, issuing
 
 
-def on_quiz_passed(attempt: Attempt, *, actor: audit.Actor) -> issuing.IssueOutcome:
-    outcome = issuing.issue_for_attempt(attempt)
+def on_quiz_passed(
+    attempt: Attempt, settings: issuing.CertificateSettings, *, actor: audit.Actor
+) -> issuing.IssueOutcome:
+    outcome = issuing.issue_for_attempt(attempt, settings)
     certificate = outcome.certificate
     if certificate is not None:
         audit.record(

@@ -102,7 +102,7 @@ def _count(rows: sa.Subquery, condition) -> sa.ColumnElement:
 
 
 def _counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
-    columns = [sa.func.count().label("required")]
+    columns: list[sa.ColumnElement] = [sa.func.count().label("required")]
     columns += [_count(rows, rows.c.status == s).label(s) for s in STATUSES]
     columns += [
         _count(rows, sa.and_(rows.c.status == "compliant", rows.c.best_expiry <= now + timedelta(days=d))).label(
@@ -116,7 +116,7 @@ def _counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
 def _people_counters(rows: sa.Subquery, now: datetime) -> list[sa.ColumnElement]:
     """Like `_counters`, but counting people: one person overdue on two courses counts once."""
     person = sa.distinct(rows.c.user_id)
-    columns = [sa.func.count(person).label("required")]
+    columns: list[sa.ColumnElement] = [sa.func.count(person).label("required")]
     columns += [sa.func.count(person).filter(rows.c.status == s).label(s) for s in STATUSES]
     columns += [
         sa.func.count(person)
@@ -397,7 +397,7 @@ def trend(org_id: int, months: int = 12, now: datetime | None = None) -> list[Tr
 
 def organization_names(org_ids: Iterable[int]) -> dict[int, str]:
     return dict(
-        db.session.execute(
-            sa.select(Organization.id, Organization.name).where(Organization.id.in_(list(org_ids)))
-        ).all()
+        db.session.execute(sa.select(Organization.id, Organization.name).where(Organization.id.in_(list(org_ids))))
+        .tuples()
+        .all()
     )

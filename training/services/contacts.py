@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -135,7 +136,7 @@ def delete_contact(contact: ReportingContact, *, actor: audit.Actor) -> None:
     db.session.commit()
 
 
-def _note(action: str, contact: ReportingContact, details: dict[str, str | int], actor: audit.Actor) -> None:
+def _note(action: str, contact: ReportingContact, details: Mapping[str, str | int], actor: audit.Actor) -> None:
     """Reporting contacts are what staff call when they suspect trafficking: every change is on record."""
     audit.record(
         action,

@@ -131,7 +131,9 @@ def _slug(name: str) -> str:
     return ".".join(part.lower() for part in ascii_name.replace("-", " ").split())
 
 
-def seed_demo() -> SeedReport:
+def seed_demo(certificates: issuing.CertificateSettings) -> SeedReport:
+    """Add the demo organizations, accounts and history that are missing; certificates are made with
+    ``certificates``."""
     orgs: dict[str, Organization] = {}
     orgs_added = 0
     for name, kind, country, iata, icao in _ORGS:
@@ -188,13 +190,13 @@ def seed_demo() -> SeedReport:
     db.session.flush()
     _seed_contacts(orgs[AIRLINE])
     if people_added:
-        _seed_history([orgs[AIRLINE], orgs[AIRPORT]])
+        _seed_history([orgs[AIRLINE], orgs[AIRPORT]], certificates)
     requirements.sync_all()
     db.session.commit()
     return SeedReport(orgs_added, people_added, DEMO_PASSWORD)
 
 
-def _seed_history(orgs: list[Organization]) -> None:
+def _seed_history(orgs: list[Organization], certificates: issuing.CertificateSettings) -> None:
     """A year of training history, so dashboards and trends have something true to show.
 
     Deterministic: staff joined over the past 14 months; most passed the core course at some point
@@ -234,7 +236,7 @@ def _seed_history(orgs: list[Organization]) -> None:
             )
             db.session.add(attempt)
             db.session.flush()
-            issuing.issue_for_attempt(attempt, issued_at=issued)
+            issuing.issue_for_attempt(attempt, certificates, issued_at=issued)
         elif roll < 0.8:
             for module in version.modules[: rng.randint(1, len(version.modules) - 1)]:
                 db.session.add(

@@ -71,6 +71,7 @@ def record_request(
     make_link: Callable[[User, str], str],
     valid_days: int = VALID_FOR.days,
     *,
+    mail: mailer.MailSettings,
     actor: audit.Actor,
 ) -> list[OutboxMessage]:
     """Email a confirmation link to the new address and a notice to the old one; the caller commits,
@@ -111,7 +112,7 @@ def record_request(
         object_id=person.id,
         details={"email": person.email, "new_email": new_email},
     )
-    return [mailer.record(confirm), mailer.record(notice)]
+    return [mailer.record(confirm, mail), mailer.record(notice, mail)]
 
 
 def confirm(token: str, *, signing_key: str, address: str | None) -> User:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -68,7 +69,7 @@ def _staff_rows(select: sa.Select, *, with_training: bool) -> Iterator[list[obje
         yield _person(row[: len(_STAFF_COLUMNS)]) + (_training(row[len(_STAFF_COLUMNS) :]) if with_training else [])
 
 
-def _person(row: Sequence[object]) -> list[object]:
+def _person(row: Sequence[Any]) -> list[object]:
     name, email, number, job, base, active, has_password = row
     return [
         name,
@@ -81,7 +82,7 @@ def _person(row: Sequence[object]) -> list[object]:
     ]
 
 
-def _training(line: Sequence[object]) -> list[object]:
+def _training(line: Sequence[Any]) -> list[object]:
     title, status, due, expiry = line
     valid_until = _date(expiry) if status == "compliant" else None
     return [title, compliance.STATUS_LABELS.get(status, status), _date(due), valid_until]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.extensions import db
 from training.models import (
@@ -30,7 +30,6 @@ from training.models import (
 from training.services import audit, card_text, contacts, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
-from training.services.links import absolute_url
 
 DATE_FORMAT = "%-d %B %Y"
 
@@ -41,8 +40,22 @@ class IssueOutcome:
     message: str = ""
 
 
-def _templates() -> pdf.TemplateFolder:
-    return _template_folder(current_app.config["CERTIFICATE_TEMPLATES"])
+@dataclass(frozen=True)
+class CertificateSettings:
+    """What issuing takes from the deployment: the templates, the signing key, the renewal window, and
+    the address a certificate's QR code points to. The web and command-line side builds it."""
+
+    templates: str  # CERTIFICATE_TEMPLATES, a folder
+    signing_key_file: str  # SIGNING_KEY_FILE and SIGNING_CERT_FILE; when either is empty, a local key
+    signing_cert_file: str
+    signing_key_password: str
+    local_signing_folder: Path  # where the local key is made and kept
+    renewal_window: timedelta  # RENEWAL_WINDOW_DAYS before expiry
+    verify_url: Callable[[str], str]  # a serial's public verification address
+
+
+def _templates(settings: CertificateSettings) -> pdf.TemplateFolder:
+    return _template_folder(settings.templates)
 
 
 @functools.lru_cache(maxsize=8)
@@ -51,19 +64,15 @@ def _template_folder(folder: str) -> pdf.TemplateFolder:
     return pdf.TemplateFolder(Path(folder))
 
 
-def _signer():
-    config = current_app.config
-    key_file, cert_file = config["SIGNING_KEY_FILE"], config["SIGNING_CERT_FILE"]
+def signer(settings: CertificateSettings):
+    """The configured signing key, or the local one (made on first use)."""
+    key_file, cert_file = settings.signing_key_file, settings.signing_cert_file
     if not key_file or not cert_file:
         key_path, cert_path = signing.ensure_local_key(
-            Path(current_app.instance_path) / "signing", "Recognize & Report certificate signing (local)"
+            settings.local_signing_folder, "Recognize & Report certificate signing (local)"
         )
         key_file, cert_file = str(key_path), str(cert_path)
-    return signing.load_signer(key_file, cert_file, config["SIGNING_KEY_PASSWORD"])
-
-
-def verify_url(serial: str) -> str:
-    return absolute_url("certify.verify", serial=serial)
+    return signing.load_signer(key_file, cert_file, settings.signing_key_password)
 
 
 def latest_certificate(user_id: int, course_id: int) -> Certificate | None:
@@ -86,7 +95,7 @@ class CertificateTarget:
     why_not: str = ""
 
 
-def certificate_target(attempt: Attempt) -> CertificateTarget:
+def certificate_target(attempt: Attempt, settings: CertificateSettings) -> CertificateTarget:
     """Which course a passed attempt certifies, or why it certifies nothing.
 
     A course that renews another (the refresher) issues the renewed course's certificate, but only
@@ -103,7 +112,7 @@ def certificate_target(attempt: Attempt) -> CertificateTarget:
         return CertificateTarget(
             why_not="The refresher renews a certificate you already hold. Take the full course to earn your first one."
         )
-    window = timedelta(days=current_app.config["RENEWAL_WINDOW_DAYS"])
+    window = settings.renewal_window
     if held.expires_at - window > utcnow():
         opens = (held.expires_at - window).strftime(DATE_FORMAT)
         return CertificateTarget(
@@ -112,12 +121,14 @@ def certificate_target(attempt: Attempt) -> CertificateTarget:
     return CertificateTarget(renewed, renewed.current_version, held)
 
 
-def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> IssueOutcome:
+def issue_for_attempt(
+    attempt: Attempt, settings: CertificateSettings, issued_at: datetime | None = None
+) -> IssueOutcome:
     """Issue the certificate a passed attempt earns. Runs in the grading transaction; the caller commits.
 
     ``issued_at`` is for building demo history only; real issues are dated now.
     """
-    target = certificate_target(attempt)
+    target = certificate_target(attempt, settings)
     if target.why_not:
         return IssueOutcome(None, target.why_not)
     course, version, renews = target.course, target.version, target.renews
@@ -146,7 +157,7 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
         course_title=version.title,
         version_label=version.version_label,
     )
-    signed = render_signed_certificate(certificate, org)
+    signed = render_signed_certificate(certificate, org, settings)
     certificate.pdf = signed
     certificate.pdf_sha256 = hashlib.sha256(signed).hexdigest()
     db.session.add(certificate)
@@ -154,12 +165,12 @@ def issue_for_attempt(attempt: Attempt, issued_at: datetime | None = None) -> Is
     return IssueOutcome(certificate)
 
 
-def render_signed_certificate(certificate: Certificate, org: Organization) -> bytes:
+def render_signed_certificate(certificate: Certificate, org: Organization, settings: CertificateSettings) -> bytes:
     """The signed PDF of ``certificate``, whose fields are all set; nothing is stored.
 
     Issuing stores these bytes with their SHA-256, and they are never rendered again for that certificate.
     """
-    url = verify_url(certificate.serial)
+    url = settings.verify_url(certificate.serial)
     logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
     context = {
         "holder_name": certificate.holder_name,
@@ -177,7 +188,7 @@ def render_signed_certificate(certificate: Certificate, org: Organization) -> by
         "qr_data_uri": pdf.qr_data_uri(url),
         "platform_name": "Recognize & Report",
     }
-    rendered = _templates().render(
+    rendered = _templates(settings).render(
         "certificate.html",
         context,
         metadata={
@@ -187,17 +198,17 @@ def render_signed_certificate(certificate: Certificate, org: Organization) -> by
             f"(version {certificate.version_label}), valid until {context['expires_on']}",
         },
     )
-    return signing.sign_pdf(rendered, _signer(), reason=f"Certificate {certificate.serial} issued")
+    return signing.sign_pdf(rendered, signer(settings), reason=f"Certificate {certificate.serial} issued")
 
 
-def wallet_card(certificate: Certificate) -> bytes:
+def wallet_card(certificate: Certificate, settings: CertificateSettings) -> bytes:
     """A credit-card-sized PDF with the serial, QR code and all the organization's reporting contacts,
     signed like the certificate.
 
     Rendered on request (contacts change); the certificate PDF itself is never re-rendered. The contacts
     flow over as many card-sized panels as they need, so nothing on the card is ever cut off.
     """
-    url = verify_url(certificate.serial)
+    url = settings.verify_url(certificate.serial)
     context = {
         "holder_name": certificate.holder_name,
         "organization_name": certificate.organization_name,
@@ -209,7 +220,7 @@ def wallet_card(certificate: Certificate) -> bytes:
         "platform_name": "Recognize & Report",
         "contacts": [_card_contact(c) for c in contacts.contacts_of(certificate.organization_id)],
     }
-    rendered = _templates().render(
+    rendered = _templates(settings).render(
         "wallet-card.html",
         context,
         metadata={
@@ -218,7 +229,7 @@ def wallet_card(certificate: Certificate) -> bytes:
             "subject": f"{certificate.holder_name}: how to report",
         },
     )
-    return signing.sign_pdf(rendered, _signer(), reason=f"Wallet card for certificate {certificate.serial}")
+    return signing.sign_pdf(rendered, signer(settings), reason=f"Wallet card for certificate {certificate.serial}")
 
 
 def _card_contact(contact: ReportingContact) -> dict[str, object]:

@@ -170,7 +170,9 @@ def quiz_slugs() -> list[tuple[str, str, int]]:
             .join(Attempt, Attempt.course_version_id == CourseVersion.id)
             .where(_graded())
             .group_by(CourseVersion.quiz_slug)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return [(slug, titles[slug], counts.get(slug, 0)) for slug in sorted(titles)]
 

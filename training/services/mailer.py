@@ -1,4 +1,5 @@
-"""Sending email through SMTP (MAIL_* settings), recording every message in the outbox.
+"""Sending email through SMTP (the MAIL_* settings, given as ``MailSettings``), recording every message
+in the outbox.
 
 With no MAIL_SERVER configured, messages are written to the log instead of sent, and still recorded.
 """
@@ -13,7 +14,6 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.extensions import db
 from training.models import OutboxMessage, utcnow
@@ -32,19 +32,31 @@ class Mail:
     organization_id: int | None = None
 
 
-def configured() -> bool:
-    return bool(current_app.config["MAIL_SERVER"])
+@dataclass(frozen=True)
+class MailSettings:
+    """How mail leaves (the MAIL_* settings); the web and command-line side builds it from the app's config."""
+
+    server: str
+    port: int
+    username: str
+    password: str
+    use_tls: bool
+    sender: str
+
+    @property
+    def configured(self) -> bool:
+        """A server is set: messages are sent. Otherwise they are written to the log."""
+        return bool(self.server)
 
 
-def _smtp_send(messages: list[EmailMessage]) -> list[str | None]:
+def _smtp_send(messages: list[EmailMessage], settings: MailSettings) -> list[str | None]:
     """Send over one connection; a refused recipient fails only its own message. Returns an error per message."""
-    config = current_app.config
     errors: list[str | None] = []
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        if config["MAIL_USE_TLS"]:
+    with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
+        if settings.use_tls:
             smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        if settings.username:
+            smtp.login(settings.username, settings.password)
         for message in messages:
             try:
                 smtp.send_message(message)
@@ -55,7 +67,7 @@ def _smtp_send(messages: list[EmailMessage]) -> list[str | None]:
     return errors
 
 
-def _columns(mail: Mail, day: date | None) -> dict[str, object]:
+def _columns(mail: Mail, settings: MailSettings, day: date | None) -> dict[str, object]:
     return {
         "organization_id": mail.organization_id,
         "recipient_user_id": mail.recipient_user_id,
@@ -64,23 +76,23 @@ def _columns(mail: Mail, day: date | None) -> dict[str, object]:
         "day": day or utcnow().date(),
         "subject": mail.subject,
         "body": mail.body,
-        "transport": "smtp" if configured() else "log",
+        "transport": "smtp" if settings.configured else "log",
     }
 
 
-def record(mail: Mail, day: date | None = None) -> OutboxMessage:
+def record(mail: Mail, settings: MailSettings, day: date | None = None) -> OutboxMessage:
     """Add the message to the outbox (not yet sent). The caller commits, then calls ``deliver``."""
-    entry = OutboxMessage(**_columns(mail, day))
+    entry = OutboxMessage(**_columns(mail, settings, day))
     db.session.add(entry)
     return entry
 
 
-def record_many(mails: list[Mail], day: date | None = None) -> list[OutboxMessage]:
+def record_many(mails: list[Mail], settings: MailSettings, day: date | None = None) -> list[OutboxMessage]:
     """``record`` for many messages (an import's invitations) in one INSERT; in the order given."""
     if not mails:
         return []
     insert = sa.insert(OutboxMessage).returning(OutboxMessage, sort_by_parameter_order=True)
-    return list(db.session.scalars(insert, [_columns(mail, day) for mail in mails]))
+    return list(db.session.scalars(insert, [_columns(mail, settings, day) for mail in mails]))
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a sender that has held a claim this long must have died
@@ -125,23 +137,23 @@ def _claim(ids: list[int]) -> set[int]:
     return claimed
 
 
-def deliver(entries: list[OutboxMessage]) -> int:
+def deliver(entries: list[OutboxMessage], settings: MailSettings) -> int:
     """Send recorded messages (or log them); mark each sent or note its error. Returns how many went out.
 
     Claims them first, so a message another sender (the queue, another request) is sending, or has
     sent, is left alone.
     """
-    return _deliver(entries)[0]
+    return _deliver(entries, settings)[0]
 
 
-def _deliver(entries: list[OutboxMessage]) -> tuple[int, int]:
+def _deliver(entries: list[OutboxMessage], settings: MailSettings) -> tuple[int, int]:
     """``deliver``, returning how many of the messages it claimed went out and how many failed."""
     claimed = _claim(batches.ids_of(entries))
     batches.reload(entries)
     pending = [e for e in entries if e.id in claimed]
     if not pending:
         return 0, 0
-    if not configured():
+    if not settings.configured:
         for entry in pending:
             log.info(
                 "mail (not sent: MAIL_SERVER unset) to=%s subject=%s\n%s",
@@ -155,14 +167,14 @@ def _deliver(entries: list[OutboxMessage]) -> tuple[int, int]:
     messages = []
     for entry in pending:
         message = EmailMessage()
-        message["From"] = current_app.config["MAIL_FROM"]
+        message["From"] = settings.sender
         message["To"] = entry.recipient_email
         message["Subject"] = entry.subject
         message["Message-ID"] = make_msgid(domain="recognize-and-report")
         message.set_content(entry.body)
         messages.append(message)
     try:
-        errors = _smtp_send(messages)
+        errors = _smtp_send(messages, settings)
     except (OSError, smtplib.SMTPException) as exc:
         for entry in pending:
             entry.error = str(exc)[:500]
@@ -184,7 +196,7 @@ class QueueReport:
     failed: int
 
 
-def send_waiting(batch: int = 200) -> QueueReport:
+def send_waiting(settings: MailSettings, batch: int = 200) -> QueueReport:
     """Send every message still waiting in the outbox, oldest first, a batch at a time (``flask send-outbox``).
 
     Messages failed earlier are not retried; messages another sender has claimed are left to it.
@@ -195,7 +207,7 @@ def send_waiting(batch: int = 200) -> QueueReport:
         waiting = list(db.session.scalars(query.limit(batch)))
         if not waiting:
             return QueueReport(sent, failed)
-        went, failed_now = _deliver(waiting)
+        went, failed_now = _deliver(waiting, settings)
         if went + failed_now == 0:  # every one of them claimed by another sender meanwhile
             return QueueReport(sent, failed)
         sent, failed = sent + went, failed + failed_now

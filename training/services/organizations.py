@@ -51,7 +51,7 @@ def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object
     if icao and not _ICAO.match(icao):
         errors["icao_code"] = "An ICAO code has 3 (airline) or 4 (airport) letters or digits."
     changes_kind = existing is not None and existing.kind == OrgKind.AUTHORITY and fields.kind != OrgKind.AUTHORITY
-    if changes_kind and existing.overseen:
+    if changes_kind and existing is not None and existing.overseen:
         errors["kind"] = "Remove this authority's oversight links before changing its kind."
     if errors:
         raise ServiceError(errors)

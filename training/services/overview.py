@@ -30,7 +30,7 @@ def staff_summary(org_id: int) -> StaffSummary:
         sa.select(User.job_function, sa.func.count())
         .where(User.organization_id == org_id, User.active.is_(True))
         .group_by(User.job_function)
-    ).all()
+    ).tuples()
     counts = dict(rows)
     by_function = [(jf.label, counts.get(jf.value, 0)) for jf in JobFunction if counts.get(jf.value)]
     return StaffSummary(active or 0, inactive or 0, awaiting or 0, by_function)

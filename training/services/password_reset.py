@@ -25,7 +25,12 @@ MAX_PER_HOUR = 3
 
 
 def request_reset(
-    email: str, make_link: Callable[[User, audit.Actor], str], valid_minutes: int, *, actor: audit.Actor
+    email: str,
+    make_link: Callable[[User, audit.Actor], str],
+    valid_minutes: int,
+    *,
+    mail: mailer.MailSettings,
+    actor: audit.Actor,
 ) -> None:
     """Email a reset link if ``email`` belongs to an active account; otherwise do nothing, silently."""
     try:
@@ -59,15 +64,16 @@ def request_reset(
             kind=KIND,
             recipient_user_id=person.id,
             organization_id=person.organization_id,
-        )
+        ),
+        mail,
     )
     db.session.commit()
-    mailer.deliver([entry])
+    mailer.deliver([entry], mail)
 
 
 def _sent_last_hour(person: User) -> int:
     since = utcnow() - timedelta(hours=1)
-    return db.session.scalar(
+    count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(OutboxMessage)
         .where(
@@ -76,6 +82,7 @@ def _sent_last_hour(person: User) -> int:
             OutboxMessage.created_at >= since,
         )
     )
+    return count or 0  # a count is never None, but its type allows it
 
 
 def _body(person: User, link: str, valid_minutes: int) -> str:

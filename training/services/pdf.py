@@ -19,7 +19,7 @@ import io
 import threading
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import pypdf
@@ -122,7 +122,7 @@ def describe(data: bytes) -> str:
     signed (PAdES)" for what is rendered and signed here now; certificates issued earlier say less."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        root = reader.trailer["/Root"]
+        root = cast(pypdf.generic.DictionaryObject, reader.trailer["/Root"])  # the catalog is a dictionary
         xmp = reader.xmp_metadata
         part = xmp.pdfaid_part if xmp is not None else None
         conformance = xmp.pdfaid_conformance if xmp is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -133,9 +134,9 @@ def _clean(fields: PersonFields, existing: User | None) -> dict[str, object]:
 
 def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
     values = _clean(fields, None)
-    roles = values.pop("roles")
+    roles = cast(set[Role], values.pop("roles"))
     person = User(**values)
-    person.set_roles(roles)  # type: ignore[arg-type]
+    person.set_roles(roles)
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
@@ -163,12 +164,14 @@ def update_person(
     *,
     actor: audit.Actor,
     email_link: Callable[[User, str], str] | None = None,
+    mail: mailer.MailSettings | None = None,
 ) -> str | None:
     """Save the fields. A new address for anyone but a pending invitee is not saved: it is sent a link
-    made by ``email_link`` to confirm it (and the old address a notice), and returned; None otherwise."""
+    made by ``email_link`` to confirm it (and the old address a notice), through ``mail``, and returned;
+    None otherwise. Without ``email_link`` and ``mail``, such a change is refused."""
     _check_may_act(actor, person)
     values = _clean(fields, person)
-    roles: set[Role] = values.pop("roles")  # type: ignore[assignment]
+    roles = cast(set[Role], values.pop("roles"))
     if actor.user is not None and actor.user.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
         raise ServiceError({"roles": "You cannot remove your own admin role."})
     new_email = str(values["email"])
@@ -176,7 +179,7 @@ def update_person(
     if new_email != person.email:
         if can_change_email_directly(person):
             accounts.expire_links([person.id])  # an invitation sent to the mistaken address
-        elif email_link is None:
+        elif email_link is None or mail is None:
             raise ServiceError({"email": "This address can change only once the new address confirms it."})
         else:
             values["email"], to_confirm = person.email, new_email
@@ -199,11 +202,11 @@ def update_person(
             details={"changed": changed, "previous_organization_id": previous_org_id},
         )
     messages = []
-    if to_confirm and email_link:
-        messages = email_change.record_request(person, to_confirm, email_link, actor=actor)
+    if to_confirm and email_link and mail:
+        messages = email_change.record_request(person, to_confirm, email_link, mail=mail, actor=actor)
     db.session.commit()
-    if messages:
-        mailer.deliver(messages)
+    if messages and mail:
+        mailer.deliver(messages, mail)
     return to_confirm
 
 

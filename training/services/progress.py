@@ -122,7 +122,9 @@ def standings(user: User, versions: list[CourseVersion] | None = None) -> list[C
             sa.select(Requirement.course_id, Requirement.due_at).where(
                 Requirement.user_id == user.id, Requirement.course_id.in_(course_ids)
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     now = utcnow()
     result = []

@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
-from training.services import audit, certification, drawing, grading
+from training.services import audit, certification, drawing, grading, issuing
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -201,11 +202,14 @@ def review_of(attempt: Attempt) -> list[Reviewed]:
 
 def _claim(attempt: Attempt, now: datetime) -> bool:
     """Mark the attempt submitted, unless another request already did (guarded UPDATE)."""
-    claimed = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now)
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     return claimed == 1
 
@@ -216,13 +220,15 @@ def submit(
     now: datetime | None = None,
     *,
     actor: audit.Actor,
+    certificates: issuing.CertificateSettings,
     language: str | None = None,
 ) -> bool:
     """Grade an attempt once. Returns False when it had already been submitted (nothing changes).
 
     Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
-    ``language``, when given, is the one the questions were answered in (the learner may have switched
-    since the start); answers are graded by option id whatever the language.
+    A pass issues the certificate, made with ``certificates``. ``language``, when given, is the one the
+    questions were answered in (the learner may have switched since the start); answers are graded by
+    option id whatever the language.
     """
     now = now or utcnow()
     _hold_learner(attempt.user_id)
@@ -243,7 +249,7 @@ def submit(
     attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
     _note_submitted(attempt, actor)
     if attempt.passed:
-        certification.on_quiz_passed(attempt, actor=actor)
+        certification.on_quiz_passed(attempt, certificates, actor=actor)
     db.session.commit()
     return True
 

@@ -4,7 +4,7 @@ Meant to run once a day from cron (``flask --app app send-reminders``). Every me
 outbox before it is sent, and the outbox allows one message of a kind per person per day, so running
 twice the same day, or two runs at once, never sends anyone the same message twice.
 
-Free of Flask: the site's address comes in as an argument; emails go through the mailer (an application context).
+Free of Flask: the site's address and the mail settings come in as arguments.
 """
 
 from __future__ import annotations
@@ -196,13 +196,13 @@ def _managers(org_id: int) -> list[tuple[int, str, str]]:
     )
 
 
-def _record_once(mails: list[Mail], now: datetime, report: ReminderReport) -> list[int]:
+def _record_once(mails: list[Mail], settings: mailer.MailSettings, now: datetime, report: ReminderReport) -> list[int]:
     """Add each message to the outbox in its own savepoint; the one-a-day constraint refuses repeats."""
     ids = []
     for mail in mails:
         try:
             with db.session.begin_nested():
-                entry = mailer.record(mail, day=now.date())
+                entry = mailer.record(mail, settings, day=now.date())
         except sa.exc.IntegrityError:
             report.skipped_already_sent += 1
             continue
@@ -210,19 +210,21 @@ def _record_once(mails: list[Mail], now: datetime, report: ReminderReport) -> li
     return ids
 
 
-def _organization(org_id: int, name: str, now: datetime, base_url: str) -> ReminderReport:
+def _organization(
+    org_id: int, name: str, now: datetime, base_url: str, settings: mailer.MailSettings
+) -> ReminderReport:
     report = ReminderReport()
     people = due_people(org_id, now)
     if not people:
         return report
     mails = [reminder_mail(p, org_id, base_url) for p in people]
     mails += [digest_mail(*m, (org_id, name), people, base_url) for m in _managers(org_id)]
-    ids = _record_once(mails, now, report)
+    ids = _record_once(mails, settings, now, report)
     db.session.commit()  # recorded before sent: a run at the same time is refused, never sends twice
     if not ids:
         return report
     entries = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
-    mailer.deliver(entries)
+    mailer.deliver(entries, settings)
     outcome = db.session.execute(
         sa.select(
             OutboxMessage.kind, OutboxMessage.error.is_not(None), OutboxMessage.sent_at.is_not(None), sa.func.count()
@@ -240,10 +242,12 @@ def _organization(org_id: int, name: str, now: datetime, base_url: str) -> Remin
     return report
 
 
-def send_reminders(base_url: str, now: datetime | None = None, org_ids: list[int] | None = None) -> ReminderReport:
+def send_reminders(
+    base_url: str, mail: mailer.MailSettings, now: datetime | None = None, org_ids: list[int] | None = None
+) -> ReminderReport:
     """Email every active person whose training is overdue or expiring within 30 days, and a digest to
     their organization's active managers; each at most once a day. All organizations, or the given ones.
-    ``base_url`` is the site's address, for the links in the emails."""
+    ``base_url`` is the site's address, for the links in the emails; ``mail`` says how they are sent."""
     now = (now or utcnow()).astimezone(UTC)
     base_url = base_url.rstrip("/")
     query = sa.select(Organization.id, Organization.name).order_by(Organization.id)
@@ -252,5 +256,5 @@ def send_reminders(base_url: str, now: datetime | None = None, org_ids: list[int
     organizations = list(db.session.execute(query).tuples())
     report = ReminderReport()
     for org_id, name in organizations:
-        report.add(_organization(org_id, name, now, base_url))
+        report.add(_organization(org_id, name, now, base_url, mail))
     return report

@@ -127,7 +127,9 @@ def sync_person(person: User, previous_org_id: int | None = None) -> None:
                 Requirement.user_id == person.id, Requirement.organization_id == previous_org_id
             )
         )
-    sync_org(db.session.get(Organization, person.organization_id), user_id=person.id)
+    org = db.session.get(Organization, person.organization_id)
+    assert org is not None  # the person's organization (a foreign key)
+    sync_org(org, user_id=person.id)
 
 
 def sync_all() -> None:

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -486,12 +487,12 @@ def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]
             db.session.add(person)
             created.append(person)
         elif row.action == Action.UPDATE:
-            person = db.session.get(User, row.user_id)
-            if person is None or person.organization_id != org.id:
+            member = db.session.get(User, row.user_id)
+            if member is None or member.organization_id != org.id:
                 raise ServiceError(f"Line {row.line}: this person is no longer in your organization. Upload again.")
             for key, (_now, after) in row.changes.items():
-                setattr(person, key, after)
-            updated.append(person)
+                setattr(member, key, after)
+            updated.append(member)
     db.session.flush()
     # A pending invitee's corrected address: the invitation sent to the old one must not work.
     accounts.expire_links([row.user_id for row in plan.rows if row.user_id is not None and "email" in row.changes])
@@ -578,10 +579,13 @@ def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple
     if not plan.can_apply:
         return plan, None
     _check_can_apply(plan, org, actor.user)
-    claimed = db.session.execute(
-        sa.update(StaffImport)
-        .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
-        .values(applied_at=utcnow())
+    claimed = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(StaffImport)
+            .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
+            .values(applied_at=utcnow())
+        ),
     ).rowcount
     if claimed != 1:
         db.session.rollback()

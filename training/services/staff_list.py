@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from training.extensions import db
 from training.models import Course, CourseVersion, JobFunction, User
@@ -122,7 +124,9 @@ def query(org_id: int, spec: StaffFilter) -> sa.Select:
     return select.order_by(*SORTS[spec.sort])
 
 
-def export_query(org_id: int, spec: StaffFilter, columns: Sequence[sa.ColumnElement]) -> sa.Select:
+def export_query(
+    org_id: int, spec: StaffFilter, columns: Sequence[QueryableAttribute[Any] | sa.ColumnElement[Any]]
+) -> sa.Select:
     """The list's rows with the given columns, in its order: one row per person; for a drill-down list
     (a compliance filter), one row per person and training that puts them in it, with the columns of
     ``compliance.with_lines`` after the given ones. The same people either way.

@@ -12,10 +12,10 @@ from flask_login import current_user
 from training.models import User
 from training.policy import can_act_on_account, can_issue_sign_in_link, require
 from training.services import people
-from training.services.errors import ServiceError
-from training.services.links import issue_invitation_link
 from training.web.forms import ConfirmForm
+from training.web.links import issue_invitation_link
 from training.web.request_actor import actor_from_request
+from training.web.views import refusals_shown
 
 
 def invite(person: User, back: str):
@@ -23,12 +23,10 @@ def invite(person: User, back: str):
     require(can_issue_sign_in_link(current_user, person))
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
-    try:
+    with refusals_shown():
         link = issue_invitation_link(person, actor=actor_from_request())
-    except ServiceError as exc:
-        flash(str(exc), "error")
-        return redirect(back)
-    return render_template("shared/invitation_link.html", person=person, link=link, back=back)
+        return render_template("shared/invitation_link.html", person=person, link=link, back=back)
+    return redirect(back)
 
 
 def deactivate(person: User, back: str):
@@ -36,11 +34,8 @@ def deactivate(person: User, back: str):
     require(can_act_on_account(current_user, person))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown():
             people.deactivate(person, actor=actor_from_request())
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
             flash(f"{person.full_name} is deactivated. Their records and certificates are kept.", "success")
         return redirect(back)
     return render_template("shared/confirm_deactivate.html", person=person, form=form, back=back)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import TracebackType
+from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, request, stream_with_context
+from flask import Response, abort, flash, request, stream_with_context, url_for
 from flask_wtf import FlaskForm
 
 from training.extensions import db
@@ -24,7 +26,57 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
         if field is not None:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
-            flash(message, "error")
+            flash(str(message), "error")
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a ``next`` address to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+class _RefusalsShown:
+    def __init__(self, form: FlaskForm | None, rename: Mapping[str, str]) -> None:
+        self.form, self.rename = form, rename
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> bool:
+        if not isinstance(error, ServiceError):
+            return False
+        db.session.rollback()
+        if self.form is None:
+            flash(str(error), "error")
+        else:
+            apply_errors(self.form, ServiceError({self.rename.get(k, k): v for k, v in error.errors.items()}))
+        return True
+
+
+def refusals_shown(form: FlaskForm | None = None, *, rename: Mapping[str, str] | None = None) -> _RefusalsShown:
+    """Run a form's service call; if the service refuses, show why and carry on after the block.
+
+    A ``ServiceError`` raised in the ``with`` block rolls the session back, is shown next to the
+    fields of ``form`` it names (``apply_errors``; ``rename`` maps a service's field name to the
+    form's), or, without a form, flashed as one message, and goes no further: the view continues
+    after the block, usually to show the page again. Put the success path (message, redirect) in the
+    block after the call::
+
+        if form.validate_on_submit():
+            with refusals_shown(form):
+                org = organizations.create_organization(...)
+                flash(f"{org.name} is created.", "success")
+                return redirect(url_for("admin.organization_edit", org_id=org.id))
+        return render_template("admin/organization_form.html", form=form)
+
+    Any other exception passes through untouched.
+    """
+    return _RefusalsShown(form, rename or {})
 
 
 def page_number() -> int:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from training.content.fields import Reader, describe, join_path, read_item_id
+from training.content.parsing import LineList
 from training.content.question_types.base import AnswerFields, QuestionType
 from training.content.spec import Option
 
@@ -64,7 +66,7 @@ class Ordering(QuestionType):
             return ()
         ids = [s.id for s in steps if s.id]
         order: list[str] = []
-        for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True)):
+        for index, (item, line) in enumerate(zip(value, cast(LineList, value).item_lines, strict=True)):
             path = join_path(q.path("correct"), index)
             if not isinstance(item, str) or item not in ids:
                 hint = f" The step ids are: {', '.join(ids)}." if ids else ""

@@ -1,7 +1,7 @@
 """course_translation: a course version's texts in another language; the language of each attempt
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 09:00:00
 
 Translations are read from files beside the English content (`<module>.<lang>.md` and so on) and
@@ -12,8 +12,8 @@ attempts made before were all in English.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,11 @@ def absolute_url(endpoint: str, **values: object) -> str:
     return current_app.config["BASE_URL"] + path
 
 
+def verify_url(serial: str) -> str:
+    """The public address where anyone can check the certificate ``serial`` (printed and in its QR code)."""
+    return absolute_url("certify.verify", serial=serial)
+
+
 def issue_invitation_link(person: User, *, actor: audit.Actor) -> str:
     """A new single-use link for ``person`` to set a password; ``actor`` (the system for the command
     line) must be allowed to issue it."""

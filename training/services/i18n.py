@@ -1,0 +1,79 @@
+"""Translatable text for services, without Flask.
+
+Services mark what people read with ``gettext`` (or ``lazy_gettext`` for module-level constants) and
+``ngettext``; the words come out in the language of whoever is being served. The web layer tells this
+module which language that is (``use_language_of``: the request's, see training/web/i18n.py); a
+command and a test speak English unless told otherwise. A message for a named person (an email) is
+written in *their* language with ``in_language(code)``, whoever triggered it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from babel.support import LazyProxy, NullTranslations, Translations
+
+CATALOGS = Path(__file__).resolve().parent.parent / "translations"
+SOURCE_LANGUAGE = "en"
+
+_language_now: Callable[[], str] = lambda: SOURCE_LANGUAGE  # noqa: E731
+
+
+def use_language_of(source: Callable[[], str]) -> None:
+    """Where the current language comes from (called once by the web layer at start-up)."""
+    global _language_now
+    _language_now = source
+
+
+def current_language() -> str:
+    try:
+        return _language_now()
+    except RuntimeError:  # outside a request (a command, a worker): the source language
+        return SOURCE_LANGUAGE
+
+
+@cache
+def catalog(code: str) -> NullTranslations:
+    """The compiled catalog of ``code`` (loaded once per process); English is the source itself."""
+    if code == SOURCE_LANGUAGE:
+        return NullTranslations()
+    return Translations.load(str(CATALOGS), [code])
+
+
+class Words:
+    """gettext and ngettext in one fixed language, with ``%(name)s`` placeholders filled."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def gettext(self, message: str, **params: object) -> str:
+        text = catalog(self.code).gettext(message)
+        return text % params if params else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **params: object) -> str:
+        text = catalog(self.code).ngettext(singular, plural, num)
+        return text % {"num": num, **params}
+
+
+def in_language(code: str | None) -> Words:
+    """The words of one person's language (an unknown or empty code: the source language)."""
+    return Words(code if code and (code == SOURCE_LANGUAGE or (CATALOGS / code).is_dir()) else SOURCE_LANGUAGE)
+
+
+def gettext(message: str, **params: object) -> str:
+    """``message`` in the current language."""
+    return in_language(current_language()).gettext(message, **params)
+
+
+def ngettext(singular: str, plural: str, num: int, **params: object) -> str:
+    return in_language(current_language()).ngettext(singular, plural, num, **params)
+
+
+def lazy_gettext(message: str, **params: object) -> LazyProxy:
+    """``message``, translated each time it is shown (for texts defined when a module is imported)."""
+    return LazyProxy(gettext, message, enable_cache=False, **params)
+
+
+_ = gettext
