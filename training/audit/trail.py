@@ -55,7 +55,7 @@ def _org_names() -> dict[int, str]:
     select = sa.select(Organization.id, Organization.name).order_by(Organization.name)
     if not current_user.has_role(Role.ADMIN):
         select = select.where(Organization.id.in_(audited_org_ids(current_user) or {-1}))
-    return dict(db.session.execute(select).tuples())
+    return dict(db.session.execute(select).tuples().all())
 
 
 @bp.route("/trail")
@@ -115,7 +115,7 @@ def _row(event: AuditEvent, names: dict[int, str], sentence: str) -> list[object
 @permission(Ability.READ_AUDIT_TRAIL)
 def trail_csv():
     select, _args = _filters()
-    names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).tuples())
+    names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).tuples().all())
     return table_download("csv", "audit-trail", "Audit trail", TRAIL_HEADER, _rows(select, names), organization_id=None)
 
 

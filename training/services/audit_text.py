@@ -346,11 +346,13 @@ def lookup(events: Iterable[Event]) -> Names:
             if event.action == "organization.oversight_changed" and isinstance(details.get(key), list):
                 orgs.update(i for i in details[key] if isinstance(i, int))
     return Names(
-        people=dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(people))).tuples())
+        people=dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(people))).tuples().all())
         if people
         else {},
         organizations=dict(
-            db.session.execute(sa.select(Organization.id, Organization.name).where(Organization.id.in_(orgs))).tuples()
+            db.session.execute(sa.select(Organization.id, Organization.name).where(Organization.id.in_(orgs)))
+            .tuples()
+            .all()
         )
         if orgs
         else {},
@@ -359,6 +361,8 @@ def lookup(events: Iterable[Event]) -> Names:
                 sa.select(Course.slug, CourseVersion.title).join(
                     CourseVersion, CourseVersion.id == Course.current_version_id
                 )
-            ).tuples()
+            )
+            .tuples()
+            .all()
         ),
     )

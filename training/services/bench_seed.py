@@ -159,11 +159,11 @@ def seed(
         history.add(person)
     history.backdate_joining(people)
     _insert(User.__table__, people)
-    ids = dict(list(db.session.execute(sa.select(User.email, User.id)).tuples()))
+    ids = dict(db.session.execute(sa.select(User.email, User.id)).tuples().all())
     _insert(UserRole.__table__, [{"user_id": ids[p["email"]], "role": r} for p in people for r in p.pop("_roles")])
     requirements.sync_all()  # the real rules; about 3 s for 20,000 people on an empty table
     requirement_count = db.session.scalar(sa.select(sa.func.count()).select_from(Requirement))
-    counts = history.write(ids, dict(list(db.session.execute(sa.select(Organization.id, Organization.name)).tuples())))
+    counts = history.write(ids, dict(db.session.execute(sa.select(Organization.id, Organization.name)).tuples().all()))
     db.session.commit()
     return BenchReport(
         organizations=organizations + 1,

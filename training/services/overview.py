@@ -26,11 +26,15 @@ def staff_summary(org_id: int) -> StaffSummary:
     active, inactive, awaiting = db.session.execute(
         sa.select(active_count, inactive_count, waiting).where(User.organization_id == org_id)
     ).one()
-    rows = db.session.execute(
-        sa.select(User.job_function, sa.func.count())
-        .where(User.organization_id == org_id, User.active.is_(True))
-        .group_by(User.job_function)
-    ).tuples()
+    rows = (
+        db.session.execute(
+            sa.select(User.job_function, sa.func.count())
+            .where(User.organization_id == org_id, User.active.is_(True))
+            .group_by(User.job_function)
+        )
+        .tuples()
+        .all()
+    )
     counts = dict(rows)
     by_function = [(jf.label, counts.get(jf.value, 0)) for jf in JobFunction if counts.get(jf.value)]
     return StaffSummary(active or 0, inactive or 0, awaiting or 0, by_function)

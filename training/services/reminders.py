@@ -192,7 +192,9 @@ def _managers(org_id: int) -> list[tuple[int, str, str]]:
             .join(UserRole, UserRole.user_id == User.id)
             .where(User.organization_id == org_id, User.active.is_(True), UserRole.role == Role.MANAGER.value)
             .order_by(User.id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
 
 
@@ -253,7 +255,7 @@ def send_reminders(
     query = sa.select(Organization.id, Organization.name).order_by(Organization.id)
     if org_ids is not None:
         query = query.where(Organization.id.in_(org_ids))
-    organizations = list(db.session.execute(query).tuples())
+    organizations = db.session.execute(query).tuples().all()
     report = ReminderReport()
     for org_id, name in organizations:
         report.add(_organization(org_id, name, now, base_url, mail))
