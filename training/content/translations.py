@@ -326,11 +326,11 @@ def _read_course_file(
     text = _read_file(root, rel, report)
     if text is None:
         return None
-    texts = _read_module(report, text, module, language)
-    if texts is None:
+    read = _read_module(report, text, module, language)
+    if read is None:
         return None
-    header, texts = texts
-    return _finish(root, report, rel, language, "module", module.slug, module.path, header, texts)
+    header, module_texts = read
+    return _finish(root, report, rel, language, "module", module.slug, module.path, header, module_texts)
 
 
 def _finish(

@@ -35,7 +35,9 @@ def _wanted_language() -> str:
     return chosen if isinstance(chosen, str) else i18n.current_language()
 
 
-def _texts(version: CourseVersion) -> translations.CourseTexts:
+def _texts(version: CourseVersion | None) -> translations.CourseTexts:
+    """The texts of a course version in the language the learner reads in (a published course has a version)."""
+    assert version is not None
     return translations.texts_for(version, _wanted_language())
 
 
