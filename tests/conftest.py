@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from tests.helpers import PASSWORD, compile_catalogs, free_port, make_app, postgres_database
+from tests.helpers import PASSWORD, compile_catalogs, free_port, login, make_app, postgres_database
 from training.extensions import db, limiter
 from training.models import GENESIS_HASH, AuditHead, Organization, OrgKind, Role, User
 from training.services import audit, passwords, requirements
@@ -158,6 +158,22 @@ def _new_user(
     db.session.flush()
     requirements.sync_person(person)  # as every real way of adding a person does
     db.session.commit()
+    return person
+
+
+# --- an organization and its signed-in manager, for tests of the manager's pages ---------------
+
+
+@pytest.fixture
+def org(make_org) -> Organization:
+    return make_org("Sky Kenya")
+
+
+@pytest.fixture
+def manager(client: FlaskClient, org: Organization, make_user) -> User:
+    """Grace, manager (and learner) of ``org``, signed in on ``client``."""
+    person = make_user(org, Role.MANAGER, Role.LEARNER, email="grace@sky.test", full_name="Grace Manager")
+    login(client, person.email)
     return person
 
 

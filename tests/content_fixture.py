@@ -6,6 +6,9 @@ import hashlib
 from pathlib import Path
 
 import yaml
+from flask import Flask
+
+from training.services import content_loader
 
 COURSE = """\
 spec: 1
@@ -252,3 +255,9 @@ def write_translation(root: Path, language: str = "fr", reviewer: str = "null") 
         text = texts[key].replace("{sha}", sha256_file(sources[key])).replace("{reviewer}", reviewer)
         path.write_text(text.replace("language: fr", f"language: {language}"), encoding="utf-8")
     return files
+
+
+def load_test_content(app: Flask, tmp_path: Path) -> None:
+    """Write the test content tree under ``tmp_path`` and load it into the app's database."""
+    with app.app_context():
+        assert content_loader.load_content(write_content(tmp_path)).ok

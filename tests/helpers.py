@@ -10,6 +10,7 @@ import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 
 from training import create_app
 from training.extensions import db
+from training.models import Attempt, Certificate, Course, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -111,19 +113,27 @@ def submit(
     *,
     form_url: str | None = None,
     follow_redirects: bool = False,
+    address: str | None = None,
 ):
-    """POST a form the way a browser does: with the token from the page that shows it."""
+    """POST a form the way a browser does: with the token from the page that shows it. ``address`` is
+    the network address the POST comes from (the test client's own when not given)."""
     payload = dict(data or {})
     payload["csrf_token"] = csrf_token(client, form_url or url)
-    return client.post(url, data=payload, follow_redirects=follow_redirects)
+    environ = {"REMOTE_ADDR": address} if address else None
+    return client.post(url, data=payload, follow_redirects=follow_redirects, environ_overrides=environ)
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    return submit(client, "/login", {"email": email, "password": password})
+def login(client: FlaskClient, email: str, password: str = PASSWORD, *, address: str | None = None):
+    return submit(client, "/login", {"email": email, "password": password}, address=address)
 
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def text_without_tokens(response) -> str:
+    """The page with its form tokens blanked (each page's language menu carries one, signed with the time)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text(response))
 
 
 def mail_body(message: EmailMessage) -> str:
@@ -134,3 +144,66 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def sql_statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app sends to its database while the block runs, in order."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def add_certificate(person: User, course_id: int, expires_at: datetime, *, serial: str | None = None) -> Certificate:
+    """A passed attempt at the course's current version and the certificate it earned, issued a year
+    before ``expires_at``, added to the session (the caller commits). The PDF is a stand-in."""
+    course = db.session.get(Course, course_id)
+    assert course is not None
+    version = course.current_version
+    assert version is not None
+    issued_at = expires_at - timedelta(days=365)
+    attempt = Attempt(
+        user_id=person.id,
+        course_id=course_id,
+        course_version_id=version.id,
+        started_at=issued_at,
+        deadline_at=issued_at + timedelta(minutes=10),
+        drawn=[],
+        submitted_at=issued_at,
+        answers={},
+        correct_count=4,
+        question_count=4,
+        score_percent=100,
+        passed=True,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    certificate = Certificate(
+        serial=serial or f"TEST-{attempt.id:04d}",
+        user_id=person.id,
+        organization_id=person.organization_id,
+        course_id=course_id,
+        course_version_id=version.id,
+        content_hash=version.content_hash,
+        attempt_id=attempt.id,
+        issued_at=issued_at,
+        expires_at=expires_at,
+        holder_name=person.full_name,
+        job_function=person.job_function,
+        organization_name="test",
+        course_title=version.title,
+        version_label=version.version_label,
+        pdf_sha256="0" * 64,
+        pdf=b"%PDF-test",
+    )
+    db.session.add(certificate)
+    return certificate

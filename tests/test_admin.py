@@ -58,6 +58,16 @@ def test_invalid_organization_shows_every_error_and_creates_nothing(app, client,
     assert _count(app, Organization) == before
 
 
+def _set_oversight(client, org, *overseen):
+    """Submit the oversight form of ``org``'s page: ``org`` oversees exactly ``overseen``."""
+    return submit(
+        client,
+        f"/admin/organizations/{org.id}/oversight",
+        {"overseen": [str(o.id) for o in overseen]},
+        form_url=f"/admin/organizations/{org.id}",
+    )
+
+
 def test_oversight_links(app, client, admin, make_org):
     airline = make_org("Air Two")
     airport = make_org("Port Two", kind=OrgKind.AIRPORT)
@@ -66,34 +76,19 @@ def test_oversight_links(app, client, admin, make_org):
     page = text(client.get(f"/admin/organizations/{authority.id}"))
     assert "Organizations this authority oversees" in page
     assert "Authority Three" not in page.split("Oversight")[1]  # authorities are not offered
-    response = submit(
-        client,
-        f"/admin/organizations/{authority.id}/oversight",
-        {"overseen": [str(airline.id), str(airport.id)]},
-        form_url=f"/admin/organizations/{authority.id}",
-    )
+    response = _set_oversight(client, authority, airline, airport)
     assert response.status_code == 302
     with app.app_context():
         names = [o.name for o in db.session.get(Organization, authority.id).overseen]
     assert names == ["Air Two", "Port Two"]
     # An authority cannot be overseen; the whole change is refused.
-    refused = submit(
-        client,
-        f"/admin/organizations/{authority.id}/oversight",
-        {"overseen": [str(other_authority.id)]},
-        form_url=f"/admin/organizations/{authority.id}",
-    )
+    refused = _set_oversight(client, authority, other_authority)
     assert refused.status_code == 400
     with app.app_context():
         assert len(db.session.get(Organization, authority.id).overseen) == 2
     # An airline has no oversight form.
     assert "Organizations this authority oversees" not in text(client.get(f"/admin/organizations/{airline.id}"))
-    not_authority = submit(
-        client,
-        f"/admin/organizations/{airline.id}/oversight",
-        {"overseen": [str(airport.id)]},
-        form_url=f"/admin/organizations/{airline.id}",
-    )
+    not_authority = _set_oversight(client, airline, airport)
     assert not_authority.status_code == 404
 
 

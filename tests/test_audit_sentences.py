@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.helpers import login, submit, text
 from training.models import OrgKind, Role, TokenPurpose
-from training.services import audit_text, content_loader
+from training.services import audit_text
 
 SOURCE = Path(__file__).resolve().parent.parent / "training"
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -100,8 +100,7 @@ def test_an_unknown_action_still_reads_cleanly():
 
 @pytest.fixture
 def world(app, tmp_path, make_org, make_user):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     airline = make_org("Sentence Air")
     authority = make_org("Sentence Authority", kind=OrgKind.AUTHORITY, oversees=(airline,))
     return {

@@ -20,13 +20,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from tests.content_fixture import ANSWERS_ALL_RIGHT, write_content
+from tests.content_fixture import ANSWERS_ALL_RIGHT, load_test_content
 from tests.factories import pass_course
 from tests.helpers import csrf_token, login, submit, text
 from tests.pdf_tools import assert_archival_tagged_and_signed, pdf_lines, run_tool
 from training.extensions import db
 from training.models import Certificate, OrgKind, ReportingContact, Role
-from training.services import card_text, content_loader, issuing, serials, signing
+from training.services import card_text, issuing, serials, signing
 from training.services.dates import add_months
 from training.web.settings import certificate_settings
 
@@ -35,8 +35,7 @@ COURSE = "/courses/test-course"
 
 @pytest.fixture
 def loaded(app, tmp_path):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
 
 
 @pytest.fixture

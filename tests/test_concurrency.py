@@ -14,12 +14,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import IMPORT, preview_import
 from tests.helpers import csrf_token, login, submit
 from training.extensions import db
 from training.models import OutboxMessage, Requirement, Role, StaffImport, User, utcnow
-from training.services import content_loader, reminders, staff_import
+from training.services import reminders, staff_import
 from training.web.settings import mail_settings
 
 pytestmark = pytest.mark.slow  # races between threads and processes: left out of `make test-fast`
@@ -100,8 +100,7 @@ def test_two_managers_confirming_overlapping_imports_at_once(app, make_org, make
 
 
 def test_a_reminder_run_during_an_import_loses_nothing_and_sends_once(app, tmp_path, make_org, make_user):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     org = make_org("Reminded Air")
     overdue = [make_user(org, job_function="cabin_crew", email=f"late{n}@reminded.test") for n in range(20)]
     with app.app_context():

@@ -24,18 +24,6 @@ CONFIRMATION, NOTICE = "email_change", "email_change_notice"  # the outbox kinds
 LINK = re.compile(r"http://training\.test(/account/email/\S+)")
 
 
-@pytest.fixture
-def org(make_org):
-    return make_org("Sky Kenya")
-
-
-@pytest.fixture
-def manager(client, org, make_user):
-    person = make_user(org, Role.MANAGER, Role.LEARNER, email="grace@sky.test", full_name="Grace Manager")
-    login(client, person.email)
-    return person
-
-
 def _email_of(app, person) -> str:
     with app.app_context():
         return db.session.get(User, person.id).email

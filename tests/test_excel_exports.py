@@ -16,13 +16,13 @@ import pytest
 import sqlalchemy as sa
 from openpyxl.utils import get_column_letter
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import add_certificates
 from tests.helpers import login
 from tests.spreadsheet_tools import calc_rows, sheet_of
 from training.extensions import db
 from training.models import OrgKind, Requirement, Role, User
-from training.services import content_loader, csv_safe, requirements
+from training.services import csv_safe, requirements
 from training.services.exports import COMPLIANCE_HEADER
 
 NOW = datetime.now(UTC)
@@ -33,8 +33,7 @@ LONG_NAME = "Wanjiru Nyambura Kamau-Odhiambo Achieng"
 @pytest.fixture
 def known(app, tmp_path, make_org, make_user):
     """Known Air: one compliant person, one overdue, one not started with a name a spreadsheet would run."""
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     air = make_org("Known Air")
     authority = make_org("Known Authority", kind=OrgKind.AUTHORITY, oversees=(air,))
     compliant = make_user(air, full_name="A Compliant", employee_number="0042", job_function="cabin_crew")

@@ -3,13 +3,10 @@ lookup, the link and the mail all happen once the answer has been sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, text
+from tests.helpers import csrf_token, sql_statements, text_without_tokens
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, OutboxMessage, Role
 
@@ -20,23 +17,6 @@ ADDRESS = "192.0.2.44"
 @pytest.fixture
 def mail_app(app_with, smtp):
     return app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
-
-
-@contextmanager
-def _statements(app) -> Iterator[list[str]]:
-    """Every SQL statement the app sends meanwhile."""
-    seen: list[str] = []
-
-    def _note(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", _note)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", _note)
 
 
 def _rows(app) -> dict[str, int]:
@@ -53,11 +33,11 @@ def _ask(app, email: str):
     """Post the form; the answer is returned before the server closes it (as when it is being sent)."""
     browser = app.test_client()
     token = csrf_token(browser, FORGOT)
-    with _statements(app) as statements:
+    with sql_statements(app) as statements:
         response = browser.post(
             FORGOT, data={"email": email, "csrf_token": token}, environ_overrides={"REMOTE_ADDR": ADDRESS}
         )
-        answer = text(response)
+        answer = text_without_tokens(response)
     return response, answer, statements
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.helpers import login, text
 from training.extensions import db
 from training.models import Course, Role, User
@@ -58,8 +58,7 @@ CHOICES = {
 @pytest.fixture
 def seeded(app, tmp_path, make_org, make_user):
     """Ten graded attempts by ten learners through the quiz service, and one abandoned (not counted)."""
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     org = make_org()
     learners = [make_user(org, Role.LEARNER, job_function="cabin_crew") for _ in range(11)]
     with app.app_context():
@@ -129,8 +128,7 @@ def test_unchanged_questions_keep_their_attempts_across_versions(app, seeded, ad
 
 
 def test_figures_wait_for_the_minimum_number_of_attempts(app, tmp_path, admin_client, make_org, make_user):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     page = text(admin_client.get(PAGE))
     assert "Not enough attempts yet" in page
     assert _row(page, "t-single")["flags"] == ["not enough attempts yet"]
@@ -141,8 +139,7 @@ def test_figures_wait_for_the_minimum_number_of_attempts(app, tmp_path, admin_cl
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.MANAGER, Role.AUDITOR])
 def test_only_the_admin_sees_item_statistics(app, tmp_path, client, make_org, make_user, role):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     login(client, make_user(make_org(), role).email)
     for url in ("/admin/item-statistics", PAGE, f"{PAGE}.csv"):
         assert client.get(url).status_code == 403, url

@@ -13,12 +13,10 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from tests.content_fixture import write_content, write_refresher
-from tests.helpers import login, submit, text
+from tests.content_fixture import load_test_content, write_content, write_refresher
+from tests.helpers import add_certificate, login, submit, text
 from training.extensions import db
 from training.models import (
-    Attempt,
-    Certificate,
     Course,
     ModuleCompletion,
     Organization,
@@ -31,50 +29,10 @@ from training.services import compliance, content_loader, requirements
 NOW = datetime.now(UTC)
 
 
-def _certificate(person: User, course: Course, *, expires_in_days: int, serial: str) -> None:
-    issued = NOW + timedelta(days=expires_in_days) - timedelta(days=365)
-    attempt = Attempt(
-        user_id=person.id,
-        course_id=course.id,
-        course_version_id=course.current_version_id,
-        started_at=issued,
-        deadline_at=issued,
-        drawn=[],
-        question_count=4,
-        submitted_at=issued,
-        correct_count=4,
-        score_percent=100,
-        passed=True,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    db.session.add(
-        Certificate(
-            serial=serial,
-            user_id=person.id,
-            organization_id=person.organization_id,
-            course_id=course.id,
-            course_version_id=course.current_version_id,
-            content_hash="0" * 64,
-            attempt_id=attempt.id,
-            issued_at=issued,
-            expires_at=NOW + timedelta(days=expires_in_days),
-            holder_name=person.full_name,
-            job_function=person.job_function,
-            organization_name="x",
-            course_title="Test course",
-            version_label="1",
-            pdf=b"%PDF-1.7 test",
-            pdf_sha256="0" * 64,
-        )
-    )
-
-
 @pytest.fixture
 def org(app, tmp_path, make_org, make_user):
     """Six cabin crew with one known status each, a deactivated one, and another organization's staff."""
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     airline = make_org("Known Air")
     other = make_org("Other Air")
     manager = make_user(airline, Role.MANAGER, full_name="Mara Manager", job_function="other")
@@ -87,8 +45,8 @@ def org(app, tmp_path, make_org, make_user):
     with app.app_context():
         course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
         get = lambda key: db.session.get(User, people[key].id)  # noqa: E731
-        _certificate(get("A"), course, expires_in_days=200, serial="AAAA-AAAA-AAAA-AA")
-        _certificate(get("B"), course, expires_in_days=20, serial="BBBB-BBBB-BBBB-BB")
+        add_certificate(get("A"), course.id, NOW + timedelta(days=200), serial="AAAA-AAAA-AAAA-AA")
+        add_certificate(get("B"), course.id, NOW + timedelta(days=20), serial="BBBB-BBBB-BBBB-BB")
         db.session.add(
             ModuleCompletion(
                 user_id=people["C"].id,
@@ -99,9 +57,11 @@ def org(app, tmp_path, make_org, make_user):
         )
         get("E").created_at = NOW - timedelta(days=90)
         get("F").created_at = NOW - timedelta(days=400)
-        _certificate(get("F"), course, expires_in_days=-10, serial="FFFF-FFFF-FFFF-FF")
+        add_certificate(get("F"), course.id, NOW + timedelta(days=-10), serial="FFFF-FFFF-FFFF-FF")
         get("G").active = False
-        _certificate(db.session.get(User, stranger.id), course, expires_in_days=100, serial="ZZZZ-ZZZZ-ZZZZ-ZZ")
+        add_certificate(
+            db.session.get(User, stranger.id), course.id, NOW + timedelta(days=100), serial="ZZZZ-ZZZZ-ZZZZ-ZZ"
+        )
         db.session.flush()
         requirements.sync_all()
         db.session.commit()

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import IMPORT, add_certificates, add_staff, preview_import
-from tests.helpers import csrf_token, login, text
+from tests.helpers import csrf_token, login, sql_statements, text
 from training.extensions import db
 from training.models import AccessToken, AuditEvent, Organization, OrgKind, Role, TokenPurpose, User
-from training.services import audit, content_loader
+from training.services import audit
 
 SMALL, LARGE = 5, 60
 
@@ -51,22 +49,6 @@ LIST_PAGES = {
 }
 
 
-@contextmanager
-def counting(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def _add_people_with_certificates(app, org: Organization, count: int, prefix: str) -> None:
     ids = add_staff(app, org, count, prefix=prefix)
     with app.app_context():
@@ -83,7 +65,7 @@ def _counts(app, users: dict[str, User], org: Organization) -> dict[str, int]:
     found = {}
     for page, role in LIST_PAGES.items():
         url = page.format(org=org.id)
-        with counting(app) as statements:
+        with sql_statements(app) as statements:
             response = clients[role].get(url)
             response.get_data()  # streamed bodies query while they are read
             response.close()
@@ -93,8 +75,7 @@ def _counts(app, users: dict[str, User], org: Organization) -> dict[str, int]:
 
 
 def test_query_counts_do_not_grow_with_the_number_of_staff(app, tmp_path, make_org, make_user):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     airline = make_org("Counted Air")
     authority = make_org("Counting Authority", kind=OrgKind.AUTHORITY, oversees=(airline,))
     users = {
@@ -126,10 +107,10 @@ def _import_csv(rows: int, tag: str) -> bytes:
 
 def _import_statements(app, client, rows: int, tag: str) -> tuple[int, int]:
     """Statements for the preview and for the confirmation of a file of ``rows`` new people."""
-    with counting(app) as previewed:
+    with sql_statements(app) as previewed:
         confirm_url, fingerprint = preview_import(client, _import_csv(rows, tag))
     form = {"csrf_token": csrf_token(client, IMPORT), "fingerprint": fingerprint}
-    with counting(app) as confirmed:
+    with sql_statements(app) as confirmed:
         done = client.post(confirm_url, data=form)
     assert done.status_code == 200
     assert f"<strong>{rows}</strong> new people" in text(done)
@@ -140,8 +121,7 @@ def test_a_staff_import_makes_no_lookups_per_row(app, tmp_path, make_org, make_u
     """Previewing a file costs the same at 5 and 60 rows; confirming it at most one more statement per new
     person (their INSERT, where the database cannot batch them): lookups, invitation links and their
     audit events are made for all rows at once. (An import of 5,000 people used to make 70,000.)"""
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     airline = make_org("Importing Air")
     add_staff(app, airline, 20)
     client = app.test_client()

@@ -7,18 +7,16 @@ import threading
 
 import sqlalchemy as sa
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.helpers import csrf_token, login, submit
 from training.extensions import db
 from training.models import Attempt, Role
-from training.services import content_loader
 
 COURSE = "/courses/test-course"
 
 
 def test_two_simultaneous_starts_open_one_attempt(app, client, make_org, make_user, tmp_path):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     crew = make_user(make_org("Air Crew Co"), Role.LEARNER, job_function="cabin_crew")
     login(client, crew.email)
     for slug in ("m-one", "m-two"):

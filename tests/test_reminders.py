@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.content_fixture import write_content, write_refresher
-from tests.helpers import free_port, mail_body
+from tests.helpers import add_certificate, free_port, mail_body, sql_statements
 from training.extensions import db
-from training.models import Attempt, Certificate, Course, OutboxMessage, Requirement, Role, utcnow
+from training.models import Certificate, Course, OutboxMessage, Requirement, Role, utcnow
 from training.services import content_loader
 from training.services.reminders import ReminderReport, send_reminders
 from training.web.settings import mail_settings
@@ -51,48 +51,6 @@ def _require(person, course_id: int, due_at: datetime) -> None:
             organization_id=person.organization_id,
             due_at=due_at,
             source="assignment",
-        )
-    )
-
-
-def _certificate(person, course_id: int, expires_at: datetime) -> None:
-    course = db.session.get(Course, course_id)
-    version = course.current_version
-    issued_at = expires_at - timedelta(days=365)
-    attempt = Attempt(
-        user_id=person.id,
-        course_id=course_id,
-        course_version_id=version.id,
-        started_at=issued_at,
-        deadline_at=issued_at + timedelta(minutes=10),
-        drawn=[],
-        submitted_at=issued_at,
-        answers={},
-        correct_count=4,
-        question_count=4,
-        score_percent=100,
-        passed=True,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    db.session.add(
-        Certificate(
-            serial=f"TEST-{attempt.id:04d}",
-            user_id=person.id,
-            organization_id=person.organization_id,
-            course_id=course_id,
-            course_version_id=version.id,
-            content_hash=version.content_hash,
-            attempt_id=attempt.id,
-            issued_at=issued_at,
-            expires_at=expires_at,
-            holder_name=person.full_name,
-            job_function=person.job_function,
-            organization_name="test",
-            course_title=version.title,
-            version_label=version.version_label,
-            pdf_sha256="0" * 64,
-            pdf=b"%PDF-test",
         )
     )
 
@@ -140,14 +98,14 @@ def build(app, make_org, make_user, courses, tag: str = "One", now: datetime = N
     with app.app_context():
         _require(ann, core, now - timedelta(days=5))
         _require(ben, core, now - timedelta(days=400))
-        _certificate(ben, core, now - timedelta(days=10))
+        add_certificate(ben, core, now - timedelta(days=10))
         _require(cat, core, now - timedelta(days=300))
-        _certificate(cat, core, now + timedelta(days=12))
+        add_certificate(cat, core, now + timedelta(days=12))
         _require(dan, core, now - timedelta(days=1))
         _require(dan, refresher, now - timedelta(days=300))
-        _certificate(dan, refresher, now + timedelta(days=20))
+        add_certificate(dan, refresher, now + timedelta(days=20))
         _require(eve, core, now - timedelta(days=100))
-        _certificate(eve, core, now + timedelta(days=200))
+        add_certificate(eve, core, now + timedelta(days=200))
         _require(fay, core, now + timedelta(days=10))
         _require(gus, core, now - timedelta(days=5))
         db.session.commit()
@@ -394,18 +352,9 @@ def test_queries_do_not_grow_with_the_number_of_people(app, log_app, make_org, m
     counts = {}
     with log_app.app_context():
         for org_id in (small, big):
-            selects: list[str] = []
-
-            def count(conn, cursor, statement, *args, selects=selects):
-                if statement.lstrip().upper().startswith("SELECT"):
-                    selects.append(statement)
-
-            sa.event.listen(db.engine, "before_cursor_execute", count)
-            try:
+            with sql_statements(log_app) as statements:
                 send_reminders(log_app.config["BASE_URL"], mail_settings(), now=NOW, org_ids=[org_id])
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", count)
-            counts[org_id] = len(selects)
+            counts[org_id] = sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
     assert counts[small] == counts[big]
 
 

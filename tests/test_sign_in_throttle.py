@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, csrf_token, make_app, text
+from tests.helpers import PASSWORD, login, make_app, text
 from training.config import ConfigurationError
 from training.models import Role
 
@@ -14,14 +14,7 @@ WRONG = "not the password at all"
 
 def _sign_in(app, email: str, password: str, address: str) -> int:
     """A sign-in from a browser at ``address``; returns the status code."""
-    browser = app.test_client()
-    token = csrf_token(browser, "/login")
-    response = browser.post(
-        "/login",
-        data={"email": email, "password": password, "csrf_token": token},
-        environ_overrides={"REMOTE_ADDR": address},
-    )
-    return response.status_code
+    return login(app.test_client(), email, password, address=address).status_code
 
 
 def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(app, make_org, make_user):
@@ -46,13 +39,7 @@ def test_the_per_account_ceiling_stops_everyone(app, make_org, make_user):
     addresses = [f"203.0.113.{n}" for n in range(1, 6)]
     for n in range(ceiling):
         assert _sign_in(app, person.email, WRONG, addresses[n % len(addresses)]) == 401
-    browser = app.test_client()
-    token = csrf_token(browser, "/login")
-    blocked = browser.post(
-        "/login",
-        data={"email": person.email, "password": PASSWORD, "csrf_token": token},
-        environ_overrides={"REMOTE_ADDR": "198.51.100.20"},
-    )
+    blocked = login(app.test_client(), person.email, address="198.51.100.20")
     assert blocked.status_code == 429
     assert "Too many failed sign-in attempts" in text(blocked)
 

@@ -91,18 +91,6 @@ def _people(app, org: Organization) -> dict[str, User]:
         return {person.email: person for person in found}
 
 
-@pytest.fixture
-def org(make_org):
-    return make_org("Sky Kenya")
-
-
-@pytest.fixture
-def manager(client, org, make_user):
-    person = make_user(org, Role.MANAGER, Role.LEARNER, email="grace@sky.test", full_name="Grace Manager")
-    login(client, person.email)
-    return person
-
-
 # --- the pages --------------------------------------------------------------------------------
 
 

@@ -15,12 +15,11 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import add_certificates
 from tests.helpers import csrf_token, login, submit, text
 from training.extensions import db
 from training.models import Certificate, Organization, OrgKind, ReportingContact, Role, User
-from training.services import content_loader
 from training.services import text as text_rules
 
 OVERRIDE = "Ann \u202egnp.exe"
@@ -116,8 +115,7 @@ def test_an_imported_name_with_one_is_rejected_with_the_reason(manager):
 
 def test_a_revocation_reason_with_one_is_refused(app, tmp_path, manager, make_user):
     client, org = manager
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     serial = add_certificates(app, org, [make_user(org, job_function="cabin_crew")])[0]
     url = f"/certificates/{serial}/revoke"
     response = submit(client, url, {"reason": "Fraud \u202egnp.exe"})

@@ -15,7 +15,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import add_certificates
 from tests.helpers import login
 from tests.security import world as world_module
@@ -23,7 +23,7 @@ from tests.security.test_authorization_matrix import URLS
 from tests.security.test_extreme_sweep import viewer
 from training.extensions import db
 from training.models import OrgKind, Role, User
-from training.services import audit, content_loader, csv_safe
+from training.services import audit, csv_safe
 
 DANGEROUS = [
     '=HYPERLINK("http://x")',
@@ -60,8 +60,7 @@ def test_numbers_stay_numbers(value):
 def world(app, tmp_path, make_org, make_user):
     """Formula Air's staff have hostile names and employee numbers; organizations with hostile names
     have audit events; an authority oversees Formula Air."""
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     air = make_org("Formula Air")
     authority = make_org("Formula Authority", kind=OrgKind.AUTHORITY, oversees=(air,))
     staff = [

@@ -13,12 +13,12 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import pass_course
 from tests.helpers import csrf_token, login, text
 from training.extensions import db
 from training.models import Certificate, Role
-from training.services import content_loader, org_settings, staff_import
+from training.services import org_settings, staff_import
 
 IMPORT = "/manage/staff/import"
 SETTINGS = "/manage/settings"
@@ -133,8 +133,7 @@ def test_a_logo_still_too_large_after_scaling_is_refused_and_nothing_is_kept(man
 
 
 def test_a_certificate_with_a_noisy_logo_stays_small(app, tmp_path, make_org, make_user):
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     org = make_org("Logo Air")
     manager = app.test_client()
     login(manager, make_user(org, Role.MANAGER).email)

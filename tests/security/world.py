@@ -16,12 +16,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.content_fixture import write_content
+from tests.content_fixture import load_test_content
 from tests.factories import pass_course
 from tests.helpers import PASSWORD, login
 from training.extensions import db
 from training.models import Assignment, Attempt, Certificate, Course, Organization, OrgKind, Role, User
-from training.services import audit, contacts, content_loader, staff_import
+from training.services import audit, contacts, staff_import
 
 COURSE = "test-course"
 MODULE = "m-one"
@@ -103,8 +103,7 @@ def _objects(app: Flask, org: Organization, learner: User, manager: User, newcom
 
 
 def build(app: Flask, tmp_path: Path, make_org, make_user) -> World:
-    with app.app_context():
-        assert content_loader.load_content(write_content(tmp_path)).ok
+    load_test_content(app, tmp_path)
     air = make_org("Trail Air")
     outside = make_org("Outside Air")
     authority = make_org("Trail Authority", kind=OrgKind.AUTHORITY, oversees=(air,))

@@ -197,25 +197,14 @@ def person_edit(user_id: int):
     )
 
 
-@bp.route("/people/<int:user_id>/invitation", methods=["POST"])
-@permission(Ability.ADMINISTER)
-def person_invite(user_id: int):
-    person = get_staff_or_404(current_user, user_id)
-    return person_actions.invite(person, url_for("admin.person_edit", user_id=person.id))
-
-
-@bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
-@permission(Ability.ADMINISTER)
-def person_deactivate(user_id: int):
-    person = get_staff_or_404(current_user, user_id)
-    return person_actions.deactivate(person, url_for("admin.person_edit", user_id=person.id))
-
-
-@bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
-@permission(Ability.ADMINISTER)
-def person_reactivate(user_id: int):
-    person = get_staff_or_404(current_user, user_id)
-    return person_actions.reactivate(person, url_for("admin.person_edit", user_id=person.id))
+person_actions.add_routes(
+    bp,
+    rule="/people/<int:user_id>",
+    endpoint_prefix="person_",
+    ability=Ability.ADMINISTER,
+    lookup=get_staff_or_404,
+    back="admin.person_edit",
+)
 
 
 # --- item statistics (for the people who write the question banks) --------------------------

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
@@ -103,20 +106,32 @@ def change_password():
 @permission(PUBLIC)
 def welcome(token: str):
     """First-time access: an invitation link lets a new person choose their password."""
+
+    def signed_in(person: User) -> ResponseReturnValue:
+        _start_session(person)
+        flash("Your password is set. Welcome to Recognize & Report.", "success")
+        return redirect(url_for("home.index"))
+
+    return _choose_password(token, TokenPurpose.INVITATION, "auth/welcome.html", signed_in)
+
+
+def _choose_password(
+    token: str, purpose: TokenPurpose, page: str, then: Callable[[User], ResponseReturnValue]
+) -> ResponseReturnValue:
+    """The page a single-use link opens to choose a password: 404 when the link does not work; once a
+    good password is chosen, the link is used up and ``then(person)`` answers."""
     key = current_app.config["SECRET_KEY"]
-    access = accounts.find_valid_token(token, TokenPurpose.INVITATION, signing_key=key)
+    access = accounts.find_valid_token(token, purpose, signing_key=key)
     if access is None:
-        return render_template("auth/link_invalid.html"), 404
+        return render_template("auth/link_invalid.html", reset=purpose == TokenPurpose.PASSWORD_RESET), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         with refusals_shown(form):
             person = accounts.redeem_token(
-                token, TokenPurpose.INVITATION, form.password.data, signing_key=key, address=request.remote_addr
+                token, purpose, form.password.data, signing_key=key, address=request.remote_addr
             )
-            _start_session(person)
-            flash("Your password is set. Welcome to Recognize & Report.", "success")
-            return redirect(url_for("home.index"))
-    return render_template("auth/welcome.html", form=form, person=access.user)
+            return then(person)
+    return render_template(page, form=form, person=access.user)
 
 
 def _reset_limit() -> str:
@@ -146,20 +161,13 @@ def forgot_password():
 @permission(PUBLIC)
 def reset_password(token: str):
     """A reset link lets its holder choose a new password once; every session of the account ends."""
-    key = current_app.config["SECRET_KEY"]
-    access = accounts.find_valid_token(token, TokenPurpose.PASSWORD_RESET, signing_key=key)
-    if access is None:
-        return render_template("auth/link_invalid.html", reset=True), 404
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        with refusals_shown(form):
-            accounts.redeem_token(
-                token, TokenPurpose.PASSWORD_RESET, form.password.data, signing_key=key, address=request.remote_addr
-            )
-            logout_user()
-            flash("Your password is changed. Sign in with your new password.", "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form, person=access.user)
+
+    def signed_out(_person: User) -> ResponseReturnValue:
+        logout_user()
+        flash("Your password is changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.login"))
+
+    return _choose_password(token, TokenPurpose.PASSWORD_RESET, "auth/reset.html", signed_out)
 
 
 @bp.route("/account/email/<token>", methods=["GET", "POST"])

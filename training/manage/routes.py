@@ -57,25 +57,14 @@ def person(user_id: int):
     )
 
 
-@bp.route("/staff/<int:user_id>/invitation", methods=["POST"])
-@permission(Ability.MANAGE_ORG)
-def invite(user_id: int):
-    member = get_managed_person_or_404(current_user, user_id)
-    return person_actions.invite(member, url_for("manage.person", user_id=member.id))
-
-
-@bp.route("/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
-@permission(Ability.MANAGE_ORG)
-def deactivate(user_id: int):
-    member = get_managed_person_or_404(current_user, user_id)
-    return person_actions.deactivate(member, url_for("manage.person", user_id=member.id))
-
-
-@bp.route("/staff/<int:user_id>/reactivate", methods=["POST"])
-@permission(Ability.MANAGE_ORG)
-def reactivate(user_id: int):
-    member = get_managed_person_or_404(current_user, user_id)
-    return person_actions.reactivate(member, url_for("manage.person", user_id=member.id))
+person_actions.add_routes(
+    bp,
+    rule="/staff/<int:user_id>",
+    endpoint_prefix="",
+    ability=Ability.MANAGE_ORG,
+    lookup=get_managed_person_or_404,
+    back="manage.person",
+)
 
 
 # --- reporting contacts -----------------------------------------------------------------

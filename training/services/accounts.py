@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -15,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from training.extensions import db
 from training.models import AccessToken, TokenPurpose, User, utcnow
-from training.services import audit, batches, passwords, throttle
+from training.services import audit, batches, guarded, passwords, throttle
 from training.services.errors import ServiceError
 
 
@@ -263,15 +262,10 @@ def redeem_token(
         raise ServiceError("This link has expired or has already been used. Ask your manager for a new one.")
     set_password(token.user, new_password)
     # Mark used with a guarded UPDATE, so two simultaneous uses cannot both succeed.
-    claimed = cast(
-        "sa.CursorResult[Any]",
-        db.session.execute(
-            sa.update(AccessToken)
-            .where(AccessToken.id == token.id, AccessToken.used_at.is_(None))
-            .values(used_at=utcnow())
-        ),
-    ).rowcount
-    if claimed != 1:
+    claimed = guarded.claim(
+        sa.update(AccessToken).where(AccessToken.id == token.id, AccessToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if not claimed:
         db.session.rollback()
         raise ServiceError("This link has already been used.")
     audit.record(

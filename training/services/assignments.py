@@ -60,16 +60,7 @@ def add(org: Organization, fields: AssignmentFields, today: date, *, actor: audi
     )
     db.session.add(assignment)
     db.session.flush()
-    requirements.sync_org(org)
-    audit.record(
-        "assignment.created",
-        actor=actor,
-        organization_id=org.id,
-        object_type="assignment",
-        object_id=assignment.id,
-        details=_described(assignment, course.slug),
-    )
-    db.session.commit()
+    _follow(org, "assignment.created", assignment.id, _described(assignment, course.slug), actor)
     return assignment
 
 
@@ -77,10 +68,16 @@ def remove(org: Organization, assignment: Assignment, *, actor: audit.Actor) -> 
     details = _described(assignment, assignment.course.slug)
     assignment_id = assignment.id
     db.session.delete(assignment)
+    _follow(org, "assignment.removed", assignment_id, details, actor)
+
+
+def _follow(org: Organization, action: str, assignment_id: int, details: dict[str, str], actor: audit.Actor) -> None:
+    """After an assignment is added or removed: the organization's requirements follow, the change goes
+    on record, and all is committed."""
     db.session.flush()
     requirements.sync_org(org)
     audit.record(
-        "assignment.removed",
+        action,
         actor=actor,
         organization_id=org.id,
         object_type="assignment",

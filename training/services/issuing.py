@@ -170,35 +170,25 @@ def render_signed_certificate(certificate: Certificate, org: Organization, setti
 
     Issuing stores these bytes with their SHA-256, and they are never rendered again for that certificate.
     """
-    url = settings.verify_url(certificate.serial)
     logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
     context = {
-        "holder_name": certificate.holder_name,
+        **_shown_on_both(certificate, settings),
         "employee_number": certificate.employee_number or "",
         "job_function": JobFunction(certificate.job_function).label,
-        "organization_name": certificate.organization_name,
         "logo_data_uri": pdf.image_data_uri(logo, org.logo_mime),
-        "course_title": certificate.course_title,
         "version_label": certificate.version_label,
         "content_hash_short": certificate.content_hash[:12],
         "issued_on": certificate.issued_at.strftime(DATE_FORMAT),
-        "expires_on": certificate.expires_at.strftime(DATE_FORMAT),
-        "serial": certificate.serial,
-        "verify_url": url,
-        "qr_data_uri": pdf.qr_data_uri(url),
-        "platform_name": "Recognize & Report",
     }
-    rendered = _templates(settings).render(
+    return _render_signed(
+        settings,
         "certificate.html",
         context,
-        metadata={
-            "title": f"Certificate {certificate.serial}: {certificate.course_title}",
-            "author": "Recognize & Report",
-            "subject": f"{certificate.holder_name}, {certificate.organization_name}: {certificate.course_title} "
-            f"(version {certificate.version_label}), valid until {context['expires_on']}",
-        },
+        title=f"Certificate {certificate.serial}: {certificate.course_title}",
+        subject=f"{certificate.holder_name}, {certificate.organization_name}: {certificate.course_title} "
+        f"(version {certificate.version_label}), valid until {context['expires_on']}",
+        reason=f"Certificate {certificate.serial} issued",
     )
-    return signing.sign_pdf(rendered, signer(settings), reason=f"Certificate {certificate.serial} issued")
 
 
 def wallet_card(certificate: Certificate, settings: CertificateSettings) -> bytes:
@@ -208,8 +198,25 @@ def wallet_card(certificate: Certificate, settings: CertificateSettings) -> byte
     Rendered on request (contacts change); the certificate PDF itself is never re-rendered. The contacts
     flow over as many card-sized panels as they need, so nothing on the card is ever cut off.
     """
-    url = settings.verify_url(certificate.serial)
     context = {
+        **_shown_on_both(certificate, settings),
+        "contacts": [_card_contact(c) for c in contacts.contacts_of(certificate.organization_id)],
+    }
+    return _render_signed(
+        settings,
+        "wallet-card.html",
+        context,
+        title=f"Wallet card {certificate.serial}",
+        subject=f"{certificate.holder_name}: how to report",
+        reason=f"Wallet card for certificate {certificate.serial}",
+    )
+
+
+def _shown_on_both(certificate: Certificate, settings: CertificateSettings) -> dict[str, object]:
+    """What the certificate and the wallet card both show: who, which course, until when, and where
+    (and by which QR code) anyone can check it."""
+    url = settings.verify_url(certificate.serial)
+    return {
         "holder_name": certificate.holder_name,
         "organization_name": certificate.organization_name,
         "course_title": certificate.course_title,
@@ -218,18 +225,17 @@ def wallet_card(certificate: Certificate, settings: CertificateSettings) -> byte
         "verify_url": url,
         "qr_data_uri": pdf.qr_data_uri(url),
         "platform_name": "Recognize & Report",
-        "contacts": [_card_contact(c) for c in contacts.contacts_of(certificate.organization_id)],
     }
+
+
+def _render_signed(
+    settings: CertificateSettings, template: str, context: dict[str, object], *, title: str, subject: str, reason: str
+) -> bytes:
+    """``template`` rendered to PDF with its metadata, and signed with the configured key."""
     rendered = _templates(settings).render(
-        "wallet-card.html",
-        context,
-        metadata={
-            "title": f"Wallet card {certificate.serial}",
-            "author": "Recognize & Report",
-            "subject": f"{certificate.holder_name}: how to report",
-        },
+        template, context, metadata={"title": title, "author": "Recognize & Report", "subject": subject}
     )
-    return signing.sign_pdf(rendered, signer(settings), reason=f"Wallet card for certificate {certificate.serial}")
+    return signing.sign_pdf(rendered, signer(settings), reason=reason)
 
 
 def _card_contact(contact: ReportingContact) -> dict[str, object]:

@@ -227,26 +227,22 @@ def deactivate(person: User, *, actor: audit.Actor) -> None:
     """Stop someone signing in. Their records and certificates stay."""
     if actor.user is not None and actor.user.id == person.id:
         raise ServiceError("You cannot deactivate your own account.")
-    _check_may_act(actor, person)
-    person.active = False
-    person.end_every_session()
-    requirements.sync_person(person)
-    audit.record(
-        "person.deactivated",
-        actor=actor,
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
-    )
-    db.session.commit()
+    _set_active(person, False, actor)
 
 
 def reactivate(person: User, *, actor: audit.Actor) -> None:
+    _set_active(person, True, actor)
+
+
+def _set_active(person: User, active: bool, actor: audit.Actor) -> None:
+    """Let the person sign in again, or stop them (every session of theirs ends); on record, committed."""
     _check_may_act(actor, person)
-    person.active = True
+    person.active = active
+    if not active:
+        person.end_every_session()
     requirements.sync_person(person)
     audit.record(
-        "person.reactivated",
+        "person.reactivated" if active else "person.deactivated",
         actor=actor,
         organization_id=person.organization_id,
         object_type="user",

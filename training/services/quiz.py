@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 import sqlalchemy as sa
 
 from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
-from training.services import audit, certification, drawing, grading, issuing
+from training.services import audit, certification, drawing, grading, guarded, issuing
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -202,16 +201,12 @@ def review_of(attempt: Attempt) -> list[Reviewed]:
 
 def _claim(attempt: Attempt, now: datetime) -> bool:
     """Mark the attempt submitted, unless another request already did (guarded UPDATE)."""
-    claimed = cast(
-        "sa.CursorResult[Any]",
-        db.session.execute(
-            sa.update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-            .values(submitted_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
-    return claimed == 1
+    return guarded.claim(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def submit(

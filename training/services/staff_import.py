@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -32,7 +31,7 @@ from sqlalchemy.orm import selectinload
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
 from training.policy import can_change_email_directly, within_managers_reach
-from training.services import accounts, audit, batches, csv_safe, people, requirements
+from training.services import accounts, audit, batches, csv_safe, guarded, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
 from training.services.mailer import Mail
@@ -579,15 +578,12 @@ def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple
     if not plan.can_apply:
         return plan, None
     _check_can_apply(plan, org, actor.user)
-    claimed = cast(
-        "sa.CursorResult[Any]",
-        db.session.execute(
-            sa.update(StaffImport)
-            .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
-            .values(applied_at=utcnow())
-        ),
-    ).rowcount
-    if claimed != 1:
+    claimed = guarded.claim(
+        sa.update(StaffImport)
+        .where(StaffImport.id == upload.id, StaffImport.applied_at.is_(None))
+        .values(applied_at=utcnow())
+    )
+    if not claimed:
         db.session.rollback()
         db.session.refresh(upload)
         raise _already_applied(upload)

@@ -1,16 +1,18 @@
 """Views shared by the admin and manager pages for acting on one person.
 
-The caller has already fetched ``person`` through its own scoped lookup; each view here checks, with
-the policy, that the signed-in person may act on that account (403 if not).
+``add_routes`` puts them on a blueprint, with the blueprint's own scoped lookup of the person; each
+view here also checks, with the policy, that the signed-in person may act on that account (403 if not).
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from training.models import User
-from training.policy import can_act_on_account, can_issue_sign_in_link, require
+from training.policy import Ability, can_act_on_account, can_issue_sign_in_link, permission, require
 from training.services import people
 from training.web.forms import ConfirmForm
 from training.web.links import issue_invitation_link
@@ -47,3 +49,37 @@ def reactivate(person: User, back: str):
         people.reactivate(person, actor=actor_from_request())
         flash(f"{person.full_name} is active again.", "success")
     return redirect(back)
+
+
+def add_routes(
+    bp: Blueprint,
+    *,
+    rule: str,
+    endpoint_prefix: str,
+    ability: Ability,
+    lookup: Callable[[User, int], User],
+    back: str,
+) -> None:
+    """Add the invitation, deactivate and reactivate routes to ``bp``, under ``rule`` (a person's URL,
+    with ``<int:user_id>``), named ``endpoint_prefix`` + invite, deactivate and reactivate. ``lookup``
+    finds the person among those the signed-in person may see (404 otherwise); ``back`` is the endpoint
+    of the person's page, where each act returns."""
+
+    def person_and_back(user_id: int) -> tuple[User, str]:
+        person = lookup(current_user, user_id)
+        return person, url_for(back, user_id=person.id)
+
+    @bp.route(f"{rule}/invitation", methods=["POST"], endpoint=f"{endpoint_prefix}invite")
+    @permission(ability)
+    def invite_view(user_id: int):
+        return invite(*person_and_back(user_id))
+
+    @bp.route(f"{rule}/deactivate", methods=["GET", "POST"], endpoint=f"{endpoint_prefix}deactivate")
+    @permission(ability)
+    def deactivate_view(user_id: int):
+        return deactivate(*person_and_back(user_id))
+
+    @bp.route(f"{rule}/reactivate", methods=["POST"], endpoint=f"{endpoint_prefix}reactivate")
+    @permission(ability)
+    def reactivate_view(user_id: int):
+        return reactivate(*person_and_back(user_id))
