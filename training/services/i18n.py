@@ -19,12 +19,26 @@ CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"
 
 _language_now: Callable[[], str] = lambda: SOURCE_LANGUAGE  # noqa: E731
+_catalogs_now: Callable[[], Path] = lambda: CATALOGS  # noqa: E731
 
 
 def use_language_of(source: Callable[[], str]) -> None:
     """Where the current language comes from (called once by the web layer at start-up)."""
     global _language_now
     _language_now = source
+
+
+def use_catalogs_of(source: Callable[[], Path]) -> None:
+    """Where the compiled catalogs are (the web layer points here at its app's, which tests may move)."""
+    global _catalogs_now
+    _catalogs_now = source
+
+
+def catalogs() -> Path:
+    try:
+        return _catalogs_now()
+    except RuntimeError:  # outside an app: the catalogs that ship with the code
+        return CATALOGS
 
 
 def current_language() -> str:
@@ -34,12 +48,17 @@ def current_language() -> str:
         return SOURCE_LANGUAGE
 
 
-@cache
 def catalog(code: str) -> NullTranslations:
-    """The compiled catalog of ``code`` (loaded once per process); English is the source itself."""
+    """The compiled catalog of ``code``; English is the source itself."""
+    return _loaded(str(catalogs()), code)
+
+
+@cache
+def _loaded(directory: str, code: str) -> NullTranslations:
+    """Each catalog is read once per process."""
     if code == SOURCE_LANGUAGE:
         return NullTranslations()
-    return Translations.load(str(CATALOGS), [code])
+    return Translations.load(directory, [code])
 
 
 class Words:
@@ -59,7 +78,7 @@ class Words:
 
 def in_language(code: str | None) -> Words:
     """The words of one person's language (an unknown or empty code: the source language)."""
-    return Words(code if code and (code == SOURCE_LANGUAGE or (CATALOGS / code).is_dir()) else SOURCE_LANGUAGE)
+    return Words(code if code and (code == SOURCE_LANGUAGE or (catalogs() / code).is_dir()) else SOURCE_LANGUAGE)
 
 
 def gettext(message: str, **params: object) -> str:
