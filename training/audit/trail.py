@@ -17,7 +17,6 @@ from training.services.i18n import N_
 from training.web.ids import parse_id
 from training.web.views import page_number, table_download
 
-
 # The trail's "What" filter: each recorded action by name (in English; shown in the reader's language).
 ACTION_NAMES = {
     "account.invitation_link_issued": N_("Account: invitation link issued"),

@@ -143,7 +143,7 @@ def _pivot(rows: list[compliance.GroupRow]) -> list[tuple[str, dict[int, complia
 
 
 def compliance_context(org_id: int) -> dict[str, object]:
-    """Everything templates/_compliance.html needs, for managers and auditors alike (labels in the reader's language)."""
+    """Everything templates/_compliance.html needs, for managers and auditors alike, labels in the reader's language."""
     picture = compliance.organization(org_id)
     return dict(
         picture=picture,
