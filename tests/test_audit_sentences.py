@@ -78,6 +78,13 @@ def test_every_recorded_action_has_a_sentence():
     assert not missing, f"actions recorded without a sentence in audit_text.SENTENCES: {missing}"
 
 
+def test_every_recorded_action_has_a_name_in_the_trail_filter():
+    from training.audit.trail import ACTION_NAMES
+
+    missing = sorted(recorded_actions() - set(ACTION_NAMES))
+    assert not missing, f"actions recorded without a name in training/audit/trail.py ACTION_NAMES: {missing}"
+
+
 class _Event:
     def __init__(self, action: str, details: str = "{}", **fields: object) -> None:
         self.actor, self.actor_user_id, self.action, self.details = "system", None, action, details

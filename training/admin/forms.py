@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from training.models import ORG_KIND_LABELS, JobFunction, Role
+from training.models import JobFunction, OrgKind, Role
 from training.web.forms import Form, MultiCheckboxField, choices
 
 
@@ -13,7 +13,7 @@ class OrganizationForm(Form):
         lazy_gettext("Name"),
         validators=[DataRequired(lazy_gettext("Enter the organization's name.")), Length(max=160)],
     )
-    kind = SelectField(lazy_gettext("Kind"), choices=choices((k.value, label) for k, label in ORG_KIND_LABELS.items()))
+    kind = SelectField(lazy_gettext("Kind"), choices=choices((k.value, k.label) for k in OrgKind))
     country = StringField(
         lazy_gettext("Country"),
         description=lazy_gettext("Two-letter ISO code, e.g. KE."),

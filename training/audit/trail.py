@@ -13,8 +13,55 @@ from training.extensions import db
 from training.models import AuditEvent, Organization, Role
 from training.policy import Ability, audited_org_ids, permission
 from training.services import audit_text, dates, i18n
+from training.services.i18n import N_
 from training.web.ids import parse_id
 from training.web.views import page_number, table_download
+
+# The trail's "What" filter: each recorded action by name (in English; shown in the reader's language).
+ACTION_NAMES = {
+    "account.invitation_link_issued": N_("Account: invitation link issued"),
+    "account.invitation_link_used": N_("Account: invitation link used"),
+    "account.password_changed": N_("Account: password changed"),
+    "account.password_reset_link_issued": N_("Account: password reset link issued"),
+    "account.password_reset_link_used": N_("Account: password reset link used"),
+    "account.password_reset_refused": N_("Account: password reset refused"),
+    "assignment.created": N_("Assignment: created"),
+    "assignment.removed": N_("Assignment: removed"),
+    "attempt.submitted": N_("Attempt: submitted"),
+    "auth.sign_in": N_("Auth: sign in"),
+    "auth.sign_in_failed": N_("Auth: sign in failed"),
+    "certificate.downloaded": N_("Certificate: downloaded"),
+    "certificate.issued": N_("Certificate: issued"),
+    "certificate.revoked": N_("Certificate: revoked"),
+    "certificates.bulk_export": N_("Certificates: bulk export"),
+    "contact.added": N_("Contact: added"),
+    "contact.moved": N_("Contact: moved"),
+    "contact.removed": N_("Contact: removed"),
+    "contact.updated": N_("Contact: updated"),
+    "content.loaded": N_("Content: loaded"),
+    "organization.created": N_("Organization: created"),
+    "organization.logo_changed": N_("Organization: logo changed"),
+    "organization.logo_removed": N_("Organization: logo removed"),
+    "organization.oversight_changed": N_("Organization: oversight changed"),
+    "organization.settings_changed": N_("Organization: settings changed"),
+    "organization.updated": N_("Organization: updated"),
+    "person.created": N_("Person: created"),
+    "person.deactivated": N_("Person: deactivated"),
+    "person.email_change_requested": N_("Person: email change requested"),
+    "person.email_changed": N_("Person: email changed"),
+    "person.reactivated": N_("Person: reactivated"),
+    "person.roles_changed": N_("Person: roles changed"),
+    "person.updated": N_("Person: updated"),
+    "report.exported": N_("Report: exported"),
+    "staff.imported": N_("Staff: imported"),
+}
+
+
+def action_name(action: str) -> str:
+    """An action's name in the reader's language ("Account: invitation link issued"); an unknown one in words."""
+    if action in ACTION_NAMES:
+        return i18n.gettext(ACTION_NAMES[action])
+    return action.replace(".", ": ", 1).replace("_", " ").capitalize()
 
 
 def _scoped(select: sa.Select) -> sa.Select:
@@ -63,7 +110,8 @@ def _org_names() -> dict[int, str]:
 def trail():
     select, args = _filters()
     page = db.paginate(select, page=page_number(), per_page=50, error_out=False)
-    actions = sorted(db.session.scalars(_scoped(sa.select(AuditEvent.action).distinct()).order_by(None)))
+    codes = sorted(db.session.scalars(_scoped(sa.select(AuditEvent.action).distinct()).order_by(None)))
+    actions = {code: action_name(code) for code in codes}
     names = audit_text.lookup(page.items)
     sentences = {event.seq: audit_text.sentence(event, names) for event in page.items}
     return render_template(

@@ -15,7 +15,10 @@ class ContactForm(Form):
         description=lazy_gettext("A role, e.g. Duty security manager or Airport police desk."),
         validators=[DataRequired(lazy_gettext("Say who this is.")), Length(max=160)],
     )
-    channel = SelectField(lazy_gettext("How to reach them"), choices=choices(CHANNELS.items()))
+    # CHANNELS holds English (marked with N_); each is translated when the form is shown.
+    channel = SelectField(
+        lazy_gettext("How to reach them"), choices=choices((key, lazy_gettext(text)) for key, text in CHANNELS.items())
+    )
     value = StringField(
         lazy_gettext("Number, radio channel or address"),
         description=lazy_gettext(

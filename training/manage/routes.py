@@ -37,7 +37,7 @@ def staff():
         job_functions=list(JobFunction),
         bases=staff_list.bases(org_id),
         courses=catalogue.published_courses(),
-        compliance_labels=compliance.FILTER_LABELS,
+        compliance_labels=compliance.filter_labels(),
         lines=staff_list.training_lines(org_id, spec, page.items),
     )
 
@@ -92,7 +92,7 @@ def contacts_page():
     return render_template(
         "manage/contacts.html",
         contacts=contacts.contacts_of(current_user.organization_id),
-        channels=contacts.CHANNELS,
+        channels={channel: contacts.channel_label(channel) for channel in contacts.CHANNELS},
         form=form,
     )
 

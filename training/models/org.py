@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import Model, db
 from training.models.types import UTCDateTime, utcnow
+from training.services.i18n import N_, lazy_gettext
 
 if TYPE_CHECKING:
     from training.models.user import User
@@ -25,16 +26,29 @@ class OrgKind(StrEnum):
 
     @property
     def label(self) -> str:
+        """The kind's name in the reader's language (translated each time it is shown)."""
+        return shown_label(ORG_KIND_LABELS[self])
+
+    @property
+    def english_label(self) -> str:
         return ORG_KIND_LABELS[self]
 
 
+# In English; ``label`` gives them in the reader's language.
 ORG_KIND_LABELS = {
-    OrgKind.AIRLINE: "Airline",
-    OrgKind.AIRPORT: "Airport",
-    OrgKind.GROUND_HANDLER: "Ground handler",
-    OrgKind.AUTHORITY: "Civil aviation authority",
-    OrgKind.OTHER: "Other",
+    OrgKind.AIRLINE: N_("Airline"),
+    OrgKind.AIRPORT: N_("Airport"),
+    OrgKind.GROUND_HANDLER: N_("Ground handler"),
+    OrgKind.AUTHORITY: N_("Civil aviation authority"),
+    OrgKind.OTHER: N_("Other"),
 }
+
+
+def shown_label(english: str) -> str:
+    """``english`` (a label marked with ``N_``) in the language of whoever reads it, looked up each time it is
+    shown: a lazy string, so a form's choices defined when a module is imported follow the reader too.
+    Where a real ``str`` is needed (``join``, JSON), pass it through ``str()``."""
+    return cast(str, lazy_gettext(english))
 
 
 oversight = sa.Table(
@@ -79,7 +93,8 @@ class Organization(Model):
 
     @property
     def kind_label(self) -> str:
-        return OrgKind(self.kind).label
+        """In the reader's language."""
+        return str(OrgKind(self.kind).label)
 
     @property
     def is_authority(self) -> bool:

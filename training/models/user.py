@@ -12,8 +12,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import Model
-from training.models.org import Organization
+from training.models.org import Organization, shown_label
 from training.models.types import UTCDateTime, utcnow
+from training.services.i18n import N_
 
 
 class Role(StrEnum):
@@ -24,7 +25,12 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The role's name in the reader's language (translated each time it is shown)."""
+        return shown_label(ROLE_LABELS[self])
+
+    @property
+    def english_label(self) -> str:
+        return ROLE_LABELS[self]
 
 
 class JobFunction(StrEnum):
@@ -39,18 +45,31 @@ class JobFunction(StrEnum):
 
     @property
     def label(self) -> str:
+        """The job function's name in the reader's language (translated each time it is shown)."""
+        return shown_label(JOB_FUNCTION_LABELS[self])
+
+    @property
+    def english_label(self) -> str:
+        """The name in English, as exports write it and imports read it."""
         return JOB_FUNCTION_LABELS[self]
 
 
+# In English (exports, imports); ``label`` gives them in the reader's language.
+ROLE_LABELS = {
+    Role.LEARNER: N_("Learner"),
+    Role.MANAGER: N_("Manager"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.ADMIN: N_("Admin"),
+}
 JOB_FUNCTION_LABELS = {
-    JobFunction.CABIN_CREW: "Cabin crew",
-    JobFunction.FLIGHT_CREW: "Flight crew",
-    JobFunction.CHECK_IN: "Check-in",
-    JobFunction.GATE: "Gate",
-    JobFunction.GROUND_HANDLING: "Ground handling",
-    JobFunction.SECURITY: "Security",
-    JobFunction.CUSTOMER_SERVICE: "Customer service",
-    JobFunction.OTHER: "Other",
+    JobFunction.CABIN_CREW: N_("Cabin crew"),
+    JobFunction.FLIGHT_CREW: N_("Flight crew"),
+    JobFunction.CHECK_IN: N_("Check-in"),
+    JobFunction.GATE: N_("Gate"),
+    JobFunction.GROUND_HANDLING: N_("Ground handling"),
+    JobFunction.SECURITY: N_("Security"),
+    JobFunction.CUSTOMER_SERVICE: N_("Customer service"),
+    JobFunction.OTHER: N_("Other"),
 }
 
 
@@ -110,11 +129,13 @@ class User(UserMixin, Model):
     # --- presentation ----------------------------------------------------------------
     @property
     def job_function_label(self) -> str:
-        return JobFunction(self.job_function).label
+        """In the reader's language."""
+        return str(JobFunction(self.job_function).label)
 
     @property
     def role_labels(self) -> str:
-        return ", ".join(r.label for r in sorted(self.roles))
+        """In the reader's language."""
+        return ", ".join(str(r.label) for r in sorted(self.roles))
 
     @property
     def has_password(self) -> bool:

@@ -157,7 +157,7 @@ class Said:
             if key == "course":
                 value = self.course(str(value))
             elif key == "job_function":
-                value = _job(str(value))
+                value = _job(str(value), self.words)
             elif key == "org":
                 value = self.names.organizations.get(parse_id(str(value)) or 0, value)
             parts.append(f"{label(key, self.words)} {value_text(value, self.words)}")
@@ -166,8 +166,8 @@ class Said:
         return self._("%(sentence)s with filters: %(filters)s", sentence=sentence, filters=", ".join(parts))
 
 
-def _job(value: str) -> str:
-    return next((str(text) for job, text in JOB_FUNCTION_LABELS.items() if job.value == value), value)
+def _job(value: str, words: Words | None = None) -> str:
+    return next((_words(words).gettext(text) for job, text in JOB_FUNCTION_LABELS.items() if job.value == value), value)
 
 
 def label(key: str, words: Words | None = None) -> str:
@@ -295,7 +295,7 @@ def _target(said: Said) -> str:
     if kind == "everyone":
         return said._("everyone")
     if kind == "job_function":
-        return said._("job function %(job)s", job=_job(value))
+        return said._("job function %(job)s", job=_job(value, said.words))
     if kind == "base":
         return said._("base %(base)s", base=value)
     return f"{label(kind, said.words)} {value}".strip() if kind or value else said._("staff")

@@ -37,7 +37,7 @@ def _date(value: datetime | None) -> date | None:
 
 
 STAFF_HEADER = ["Name", "Email", "Employee number", "Job function", "Base", "Account", "Signed in"]
-_JOB_LABELS = {j.value: j.label for j in JobFunction}
+_JOB_LABELS = {j.value: j.english_label for j in JobFunction}
 TRAINING_HEADER = ["Course", "Training status", "Due date", "Valid until"]
 _STAFF_COLUMNS = (
     User.full_name,

@@ -23,12 +23,26 @@ CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"
 
 _language_now: Callable[[], str] = lambda: SOURCE_LANGUAGE  # noqa: E731
+_catalogs_now: Callable[[], Path] = lambda: CATALOGS  # noqa: E731
 
 
 def use_language_of(source: Callable[[], str]) -> None:
     """Where the current language comes from (called once by the web layer at start-up)."""
     global _language_now
     _language_now = source
+
+
+def use_catalogs_of(source: Callable[[], Path]) -> None:
+    """Where the compiled catalogs are (the web layer points here at its app's, which tests may move)."""
+    global _catalogs_now
+    _catalogs_now = source
+
+
+def catalogs() -> Path:
+    try:
+        return _catalogs_now()
+    except RuntimeError:  # outside an app: the catalogs that ship with the code
+        return CATALOGS
 
 
 def current_language() -> str:
@@ -38,12 +52,17 @@ def current_language() -> str:
         return SOURCE_LANGUAGE
 
 
-@cache
 def catalog(code: str) -> NullTranslations:
-    """The compiled catalog of ``code`` (loaded once per process); English is the source itself."""
+    """The compiled catalog of ``code``; English is the source itself."""
+    return _loaded(str(catalogs()), code)
+
+
+@cache
+def _loaded(directory: str, code: str) -> NullTranslations:
+    """Each catalog is read once per process."""
     if code == SOURCE_LANGUAGE:
         return NullTranslations()
-    return Translations.load(str(CATALOGS), [code])
+    return Translations.load(directory, [code])
 
 
 class Words:
@@ -68,7 +87,7 @@ def in_language(code: str | None) -> Words:
 
 def known(code: str | None) -> bool:
     """``code`` is the source language or one the catalogs translate."""
-    return bool(code) and (code == SOURCE_LANGUAGE or (CATALOGS / str(code)).is_dir())
+    return bool(code) and (code == SOURCE_LANGUAGE or (catalogs() / str(code)).is_dir())
 
 
 def language_for(preferred: str | None, organization_default: str | None) -> str:

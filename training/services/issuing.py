@@ -177,7 +177,7 @@ def render_signed_certificate(certificate: Certificate, org: Organization, setti
     context = {
         **_shown_on_both(certificate, settings),
         "employee_number": certificate.employee_number or "",
-        "job_function": JobFunction(certificate.job_function).label,
+        "job_function": JobFunction(certificate.job_function).english_label,
         "logo_data_uri": pdf.image_data_uri(logo, org.logo_mime),
         "version_label": certificate.version_label,
         "content_hash_short": certificate.content_hash[:12],

@@ -23,6 +23,8 @@ from training.models import (
     utcnow,
 )
 from training.services.catalogue import published_courses
+from training.services.i18n import N_
+from training.services.i18n import gettext as _
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -37,7 +39,18 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The status in the reader's language."""
+        return _(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: N_("Not started"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.PASSED: N_("Passed"),
+    Status.EXPIRING_SOON: N_("Expiring soon"),
+    Status.EXPIRED: N_("Expired"),
+    Status.OVERDUE: N_("Overdue"),
+}
 
 
 @dataclass(frozen=True)

@@ -295,7 +295,7 @@ def _records(text: str, max_rows: int) -> list[_Record]:
 
 # --- planning -----------------------------------------------------------------------------
 
-_JOB_FUNCTIONS = {j.value: j.value for j in JobFunction} | {j.label.lower(): j.value for j in JobFunction}
+_JOB_FUNCTIONS = {j.value: j.value for j in JobFunction} | {j.english_label.lower(): j.value for j in JobFunction}
 
 
 def _job_function_code(raw: str) -> str | None:
@@ -478,7 +478,7 @@ def _email_key(raw: str) -> str:
 
 
 def _job_function_names() -> str:
-    return ", ".join(j.label for j in JobFunction)
+    return ", ".join(j.english_label for j in JobFunction)
 
 
 def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_rows: int | None = None) -> ImportPlan:

@@ -63,7 +63,7 @@ ACCOUNT_LABELS = {"active": "Active accounts", "inactive": "Deactivated accounts
 
 def describe(spec: StaffFilter) -> list[str]:
     """The filter in words, as an export's title row says what the list was narrowed to."""
-    labels = {j.value: j.label for j in JobFunction}
+    labels = {j.value: j.english_label for j in JobFunction}
     parts = [f"Search: “{spec.q}”"] if spec.q else []
     if spec.job_function:
         parts.append(f"Job function: {labels[spec.job_function]}")

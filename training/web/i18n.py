@@ -6,7 +6,9 @@ their organization's default, then the browser's Accept-Language, then English (
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -54,6 +56,12 @@ def current_language() -> str:
     return str(get_locale() or SOURCE_LANGUAGE)
 
 
+def catalog_directory() -> Path:
+    """The app's compiled catalogs (the first of Flask-Babel's translation directories)."""
+    configured = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+    return Path(current_app.root_path) / configured
+
+
 def direction(code: str) -> str:
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
 
@@ -63,6 +71,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_language)
     service_i18n.use_language_of(current_language)  # the services speak the request's language
+    service_i18n.use_catalogs_of(catalog_directory)
     # {% trans %} blocks fold their white space, so a message reads the same in the catalog as on the page.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

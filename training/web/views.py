@@ -143,7 +143,7 @@ def _pivot(rows: list[compliance.GroupRow]) -> list[tuple[str, dict[int, complia
 
 
 def compliance_context(org_id: int) -> dict[str, object]:
-    """Everything templates/_compliance.html needs, for managers and auditors alike."""
+    """Everything templates/_compliance.html needs, for managers and auditors alike, labels in the reader's language."""
     picture = compliance.organization(org_id)
     return dict(
         picture=picture,
@@ -151,8 +151,9 @@ def compliance_context(org_id: int) -> dict[str, object]:
         by_job_function=_pivot(picture.by_job_function),
         by_base=_pivot(picture.by_base),
         statuses=compliance.STATUSES,
-        labels=compliance.STATUS_LABELS,
+        labels=compliance.status_labels(),
+        filter_labels=compliance.filter_labels(),
         windows=compliance.EXPIRY_WINDOWS,
-        job_labels={j.value: j.label for j in JobFunction},
+        job_labels={j.value: str(j.label) for j in JobFunction},
         course_names={c.course_id: c.title for c in picture.courses},
     )
