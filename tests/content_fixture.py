@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import yaml
 from flask import Flask
 
 from training.services import content_loader
@@ -136,6 +138,123 @@ def write_refresher(root: Path) -> None:
 
 
 REFRESHER_ANSWERS = {k.replace("t-", "r-", 1): v for k, v in ANSWERS_ALL_RIGHT.items()}
+
+
+# --- translations of the fixture course (French, made from the files write_content writes) ---------------
+
+COURSE_FR = """\
+translation:
+  language: fr
+  source_sha256: {sha}
+  reviewed_by: {reviewer}
+title: Cours de test
+summary: Un cours pour les tests.
+"""
+
+MODULE_FR = """\
+---
+translation:
+  language: fr
+  source_sha256: {sha}
+  reviewed_by: {reviewer}
+title: {title}
+objectives:
+  - Savoir une chose.
+check:
+  prompt: Laquelle est juste ?
+  options:
+    a:
+      text: La bonne.
+      feedback: C'est la bonne réponse.
+    b:
+      text: La mauvaise.
+      feedback: Relisez le module.
+---
+
+## {title} titre
+
+{body}
+"""
+
+QUIZ_FR = """\
+translation:
+  language: fr
+  source_sha256: {sha}
+  reviewed_by: {reviewer}
+title: Quiz de test
+questions:
+  t-single:
+    prompt: FR-SINGLE-PROMPT choisissez l'action sûre.
+    options:
+      a: Observer et signaler
+      b: Les confronter
+      c: L'ignorer
+    explanation: FR-SINGLE-EXPLANATION observer et signaler est sûr.
+  t-multi:
+    prompt: FR-MULTI-PROMPT lesquels sont des indicateurs ?
+    options:
+      a: Quelqu'un d'autre garde le passeport
+      b: Ne sait pas dire où il logera
+      c: Sa nationalité
+    explanation: FR-MULTI-EXPLANATION documents et projets, jamais la nationalité.
+  t-true:
+    prompt: FR-TF-PROMPT la traite peut avoir lieu sans passer de frontière.
+    explanation: FR-TF-EXPLANATION elle peut être interne.
+  t-single-2:
+    scenario: FR-SCENARIO un passager vous passe un mot.
+    prompt: FR-SINGLE2-PROMPT que faites-vous ?
+    options:
+      x: Prévenir discrètement le commandant de bord
+      y: Le lire à voix haute
+    explanation: FR-SINGLE2-EXPLANATION restez calme et signalez.
+"""
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def quiz_translation(source: str) -> str:
+    """A French translation of any bank: each text of the source, marked "FR"."""
+    bank = yaml.safe_load(source)
+    questions = {}
+    for q in bank["questions"]:
+        texts = {key: f"FR {q[key]}" for key in ("scenario", "prompt") if key in q}
+        for key in ("options", "steps"):
+            if key in q:
+                texts[key] = {o["id"]: f"FR {o['text']}" for o in q[key]}
+        texts["explanation"] = f"FR {q['explanation']}"
+        questions[q["id"]] = texts
+    header = "translation:\n  language: fr\n  source_sha256: {sha}\n  reviewed_by: {reviewer}\n"
+    body = {"title": f"FR {bank['title']}", "questions": questions}
+    return header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+
+
+def write_translation(root: Path, language: str = "fr", reviewer: str = "null") -> dict[str, Path]:
+    """A complete translation of the fixture course, made from the English files now on disk."""
+    course_dir = root / "modules" / "test-course"
+    files = {
+        "course": course_dir / f"course.{language}.yaml",
+        "m-one": course_dir / f"m-one.{language}.md",
+        "m-two": course_dir / f"m-two.{language}.md",
+        "quiz": root / "quizzes" / f"test-course.{language}.yaml",
+    }
+    sources = {
+        "course": course_dir / "course.yaml",
+        "m-one": course_dir / "m-one.md",
+        "m-two": course_dir / "m-two.md",
+        "quiz": root / "quizzes" / "test-course.yaml",
+    }
+    texts = {
+        "course": COURSE_FR,
+        "m-one": MODULE_FR.replace("{title}", "Module un").replace("{body}", "FR-BODY-ONE le texte du premier module."),
+        "m-two": MODULE_FR.replace("{title}", "Module deux").replace("{body}", "[[reporting-contacts]]"),
+        "quiz": QUIZ_FR if sources["quiz"].read_text() == QUIZ else quiz_translation(sources["quiz"].read_text()),
+    }
+    for key, path in files.items():
+        text = texts[key].replace("{sha}", sha256_file(sources[key])).replace("{reviewer}", reviewer)
+        path.write_text(text.replace("language: fr", f"language: {language}"), encoding="utf-8")
+    return files
 
 
 def load_test_content(app: Flask, tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 Layout: ``modules/<course>/course.yaml`` and ``modules/<course>/<module>.md`` (YAML front matter, then
 Markdown), and ``quizzes/<quiz>.yaml``. README.md files at the root of either folder are ignored, and
-so are files in a course folder other than course.yaml and *.md.
+so are files in a course folder other than course.yaml and *.md. Files with a language code before their
+extension (``<module>.fr.md``, ``<quiz>.fr.yaml``) are translations: training.content.translations reads
+them, and they are no part of a course's content (nor of its hash).
 """
 
 from __future__ import annotations
@@ -92,6 +94,12 @@ _LEADING_VERDICT = re.compile(
 _SOURCE_KEY = re.compile(r"^\S{1,32}$")
 _TOP_HEADING = re.compile(r"^#(?:\s|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def is_translation(path: Path) -> bool:
+    """Whether a content file is a translation (``<name>.<language>.<ext>``): its name has a second dot.
+    Slugs never hold a dot, so no module or quiz file is mistaken for one."""
+    return "." in path.stem
 
 
 def read_content(root: Path) -> tuple[ContentBundle | None, list[Problem]]:
@@ -230,7 +238,7 @@ def _read_course(root: Path, name: str, problems: list[Problem], files: dict[str
         data = _parse_mapping(report, text) if text is not None else None
         head = _read_course_head(report, data, name) if data is not None else None
     modules: dict[str, ModuleSpec | None] = {}
-    for module in sorted(p.stem for p in (root / folder).glob("*.md") if p.is_file()):
+    for module in sorted(p.stem for p in (root / folder).glob("*.md") if p.is_file() and not is_translation(p)):
         rel = f"{folder}/{module}.md"
         text = _read_text(root, rel, problems, files)
         modules[module] = _read_module(Report(problems, rel), text, module) if text is not None else None
@@ -455,7 +463,7 @@ def _read_quizzes(root: Path, problems: list[Problem], files: dict[str, bytes]) 
         rel = f"{QUIZZES}/{path.name}"
         if path.suffix == ".yml":
             problems.append(Problem(rel, "", f"quiz files end in .yaml; rename it to {path.stem}.yaml.", None))
-        if path.suffix != ".yaml":
+        if path.suffix != ".yaml" or is_translation(path):
             continue
         text = _read_text(root, rel, problems, files)
         report = Report(problems, rel)

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from training.content.question_types import question_type
 from training.extensions import db
 from training.learn.forms import CheckForm
-from training.models import Attempt, Certificate, Course, Module, Question
+from training.models import Attempt, Certificate, Course, CourseVersion, Module, Question
 from training.policy import Ability, found_or_404, get_own_attempt_or_404, permission
-from training.services import catalogue, contacts, issuing, progress, quiz
+from training.services import catalogue, contacts, issuing, progress, quiz, translations
 from training.services.markdown import REPORTING_CONTACTS_MARK
+from training.web import i18n
 from training.web.forms import ConfirmForm
 from training.web.request_actor import actor_from_request
 from training.web.settings import certificate_settings
@@ -19,6 +20,38 @@ from training.web.settings import certificate_settings
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
 bp.add_app_template_global(question_type, "question_type")
+
+CONTENT_LANGUAGE = "content_language"  # the session key of a course language chosen with a switch link
+
+
+def _wanted_language() -> str:
+    """The language the learner reads course content in: one chosen with a switch link (``?lang=``, kept
+    for the session), else the language the app speaks to them (their own choice, their organization's
+    default or their browser's)."""
+    asked = request.args.get("lang")
+    if asked == translations.SOURCE_LANGUAGE or asked in translations.LANGUAGES:
+        session[CONTENT_LANGUAGE] = asked
+    chosen = session.get(CONTENT_LANGUAGE)
+    return chosen if isinstance(chosen, str) else i18n.current_language()
+
+
+def _texts(version: CourseVersion | None) -> translations.CourseTexts:
+    """The texts of a course version in the language the learner reads in (a published course has a version)."""
+    assert version is not None
+    return translations.texts_for(version, _wanted_language())
+
+
+def _language_context(texts: translations.CourseTexts, endpoint: str, **args: object) -> dict:
+    """What the language note and switch links need (learn/_content_language.html): links to the person's
+    language, when the course can be read in it, and to English; they lead to ``endpoint`` with ``args``."""
+    offered = translations.available(texts.version)
+    person = i18n.current_language()
+    return {
+        "texts": texts,
+        "switch_to": [code for code in offered if code in (person, translations.SOURCE_LANGUAGE, texts.language)],
+        "language_names": translations.LANGUAGE_NAMES,
+        "here": (endpoint, args),
+    }
 
 
 @bp.route("/courses")
@@ -42,18 +75,26 @@ def course(slug: str):
     )
 
 
-def _module_page(course: Course, module: Module, check_form: CheckForm, feedback: dict | None = None, status=200):
+def _module_page(
+    course: Course,
+    module: Module,
+    texts: translations.CourseTexts,
+    check_form: CheckForm,
+    feedback: dict | None = None,
+    status=200,
+):
     version = course.current_version
     modules = version.modules  # type: ignore[union-attr]
     index = modules.index(module)
-    body = module.body_html
+    shown = texts.module(module)
+    body = shown.body_html
     if REPORTING_CONTACTS_MARK in body:
         listing = render_template("learn/_contacts.html", contacts=contacts.contacts_of(current_user.organization_id))
         body = body.replace(REPORTING_CONTACTS_MARK, listing)
     return render_template(
         "learn/module.html",
         course=course,
-        module=module,
+        module=shown,
         body=Markup(body),  # noqa: S704 — sanitized with nh3 when the content was loaded
         position=index + 1,
         previous=modules[index - 1] if index > 0 else None,
@@ -62,6 +103,7 @@ def _module_page(course: Course, module: Module, check_form: CheckForm, feedback
         check_form=check_form,
         feedback=feedback,
         complete_form=ConfirmForm(),
+        **_language_context(texts, "learn.module", slug=course.slug, module_slug=module.slug),
     ), status
 
 
@@ -70,7 +112,8 @@ def _module_page(course: Course, module: Module, check_form: CheckForm, feedback
 def module(slug: str, module_slug: str):
     found = found_or_404(catalogue.published_course(slug))
     item = found_or_404(found.current_version.module(module_slug))  # type: ignore[union-attr]
-    return _module_page(found, item, CheckForm.for_check(item.check))
+    texts = _texts(found.current_version)
+    return _module_page(found, item, texts, CheckForm.for_check(texts.module(item).check))
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/check", methods=["GET", "POST"])
@@ -80,12 +123,14 @@ def check(slug: str, module_slug: str):
     item = found_or_404(found.current_version.module(module_slug))  # type: ignore[union-attr]
     if request.method == "GET":  # the address of an answered check, reopened (a phone restoring a tab)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug, _anchor="check-h"))
-    form = CheckForm.for_check(item.check, formdata=request.form)
+    texts = _texts(found.current_version)
+    check = texts.module(item).check  # the texts in the learner's language; the key is the source's
+    form = CheckForm.for_check(check, formdata=request.form)
     if not form.validate_on_submit():
-        return _module_page(found, item, form, status=400)
-    chosen = next(o for o in item.check["options"] if o["id"] == form.answer.data)
+        return _module_page(found, item, texts, form, status=400)
+    chosen = next(o for o in check["options"] if o["id"] == form.answer.data)
     feedback = {"right": chosen["id"] == item.check["correct"], "text": chosen["feedback"]}
-    return _module_page(found, item, form, feedback)
+    return _module_page(found, item, texts, form, feedback)
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/complete", methods=["GET", "POST"])
@@ -135,7 +180,7 @@ def quiz_start(slug: str):
     if not gate.open:
         flash(gate.reason, "error")
         return redirect(url_for("learn.quiz_landing", slug=slug))
-    attempt = quiz.start_attempt(current_user, found)
+    attempt = quiz.start_attempt(current_user, found, language=_texts(found.current_version).language)
     return redirect(url_for("learn.attempt", attempt_id=attempt.id))
 
 
@@ -145,13 +190,19 @@ def _attempt_page(
     answers: dict[str, list[str]] | None = None,
     unanswered: list[int] | None = None,
 ):
+    texts = _texts(item.course_version)
+    shown = []
+    for question, options in questions:
+        text = texts.question(question)
+        shown.append((text, text.shown(options)))
     return render_template(
         "learn/attempt.html",
         attempt=item,
-        questions=questions,
+        questions=shown,
         answers=answers or {},
         unanswered=unanswered or [],
         form=ConfirmForm(),
+        **_language_context(texts, "learn.attempt", attempt_id=item.id),
     )
 
 
@@ -168,7 +219,10 @@ def attempt(attempt_id: int):
         if unanswered and request.form.get("unanswered") != "submit":
             # One attempt, graded once: ask before grading blanks, keeping every answer given so far.
             return _attempt_page(item, questions, answers, unanswered)
-        if not quiz.submit(item, answers, actor=actor_from_request(), certificates=certificate_settings()):
+        language = _texts(item.course_version).language
+        if not quiz.submit(
+            item, answers, actor=actor_from_request(), certificates=certificate_settings(), language=language
+        ):
             flash("This attempt was already submitted; it was graded once.", "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
@@ -187,7 +241,8 @@ def attempt(attempt_id: int):
         if certificate is None:
             reason = issuing.certificate_target(item, certificate_settings()).why_not
     current = item.course.current_version
-    reviewed = quiz.review_of(item)
+    texts = _texts(item.course_version)
+    reviewed = [_shown_review(texts, entry) for entry in quiz.review_of(item)]
     return render_template(
         "learn/result.html",
         attempt=item,
@@ -197,7 +252,15 @@ def attempt(attempt_id: int):
         linkable={m.slug for m in current.modules} if current is not None and not item.course.is_retired else set(),
         certificate=certificate,
         no_certificate_reason=reason,
+        **_language_context(texts, "learn.attempt", attempt_id=item.id),
     )
+
+
+def _shown_review(texts: translations.CourseTexts, entry: quiz.Reviewed) -> quiz.Reviewed:
+    """A reviewed question with its texts, options and module title in the learner's language."""
+    text = texts.question(entry.question)
+    module = texts.module(entry.module) if entry.module is not None else None
+    return quiz.Reviewed(text, text.shown(entry.options), entry.given, entry.right, module)  # type: ignore[arg-type]
 
 
 def _modules_to_review(reviewed: list[quiz.Reviewed]) -> list[tuple[Module, int]]:

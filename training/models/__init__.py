@@ -4,7 +4,7 @@ from training.models.assignment import Assignment, CourseRequirement, Requiremen
 from training.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from training.models.certificate import Certificate
 from training.models.contact import ReportingContact
-from training.models.course import Course, CourseVersion, Module, Question
+from training.models.course import Course, CourseTranslation, CourseVersion, Module, Question
 from training.models.learning import Attempt, ModuleCompletion
 from training.models.org import ORG_KIND_LABELS, Organization, OrgKind, oversight
 from training.models.outbox import OutboxMessage
@@ -32,6 +32,7 @@ __all__ = [
     "Certificate",
     "Course",
     "CourseRequirement",
+    "CourseTranslation",
     "CourseVersion",
     "JobFunction",
     "Module",

@@ -111,3 +111,31 @@ class Question(Model):
     sources: Mapped[list[str]] = mapped_column(sa.JSON)
 
     course_version: Mapped[CourseVersion] = relationship(back_populates="questions")
+
+
+class CourseTranslation(Model):
+    """A course version's texts in another language, read from its translation files at load time.
+
+    Only a translation with every file present is stored: ``complete`` when each file was made from the
+    English files of this version, ``stale`` when one was made from other English text (kept, but never
+    shown). ``reviewed_by`` names who signed every file off; None until then.
+    """
+
+    __tablename__ = "course_translation"
+    __table_args__ = (sa.UniqueConstraint("course_version_id", "language", name="uq_course_translation_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_version_id: Mapped[int] = mapped_column(sa.ForeignKey("course_version.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    state: Mapped[str] = mapped_column(sa.String(10))  # complete | stale
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(300))
+    # {"course": {title, summary}, "modules": {slug: {title, objectives, body_html, check}}, "quiz": {title, questions}}
+    texts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    sources: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # English file -> the sha256 it was translated from
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course_version: Mapped[CourseVersion] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == "complete"

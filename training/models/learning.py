@@ -48,6 +48,8 @@ class Attempt(Model):
     score_percent: Mapped[int | None]
     passed: Mapped[bool | None]
     timed_out: Mapped[bool] = mapped_column(default=False)
+    # The language its questions were shown in ("en" or a translation's); grading goes by ids whatever it is.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
 
     course: Mapped[Course] = relationship()
     course_version: Mapped[CourseVersion] = relationship()

@@ -220,6 +220,7 @@ def _content(said: Said) -> str:
             ("new_versions", "new versions of"),
             ("retired", "retired"),
             ("restored", "restored"),
+            ("translations", "translations"),
         )
         if said.details.get(key)
     ]

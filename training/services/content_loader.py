@@ -3,6 +3,10 @@
 All or nothing: any problem in any file means nothing is written. Loading the same files twice
 changes nothing; a course whose files changed gets a new version; a course gone from disk is
 retired (never deleted), and comes back if its folder returns.
+
+Translations are loaded in the same transaction, onto each course's current version: one row per
+language whose files are all present, complete when they were made from this version's English files,
+stale otherwise. They are no part of the content hash, so a translation never makes a new version.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ import sqlalchemy as sa
 
 from training.content.lint import BankFigures, lint
 from training.content.spec import ContentBundle, CourseSpec, Problem
+from training.content.translations import (
+    COMPLETE,
+    LANGUAGES,
+    STALE,
+    CourseLanguage,
+    TranslationBundle,
+    read_translations,
+)
 from training.content.validate import read_content
 from training.extensions import db
-from training.models import Course, CourseRequirement, CourseVersion, Module, Question, utcnow
+from training.models import Course, CourseRequirement, CourseTranslation, CourseVersion, Module, Question, utcnow
 from training.services import audit, item_stats, markdown, requirements
 
 
@@ -29,6 +41,8 @@ class LoadReport:
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     figures: list[BankFigures] = field(default_factory=list)  # the item-writing lint's, per bank (--check)
+    translations: list[CourseLanguage] = field(default_factory=list)  # every course in every language
+    translations_changed: list[str] = field(default_factory=list)  # "<course> <language>" stored, changed or removed
 
     @property
     def ok(self) -> bool:
@@ -36,13 +50,18 @@ class LoadReport:
 
 
 def check_content(root: Path) -> LoadReport:
-    """Validate only, then run the item-writing lint over the banks (its problems count like any other)."""
+    """Validate only, then run the item-writing lint over the banks (its problems count like any other),
+    then check the translations against the English files."""
     bundle, problems = read_content(root)
     report = LoadReport(problems=problems)
     if bundle is not None:
         report.unchanged = [c.slug for c in bundle.courses]
         problems, report.figures = lint(bundle)
-        report.problems = sorted(problems + _reused_ids(bundle), key=lambda p: (p.path, p.line or 0))
+        translations, translation_problems = read_translations(root, bundle)
+        report.translations = translations.table(bundle)
+        report.problems = sorted(
+            problems + _reused_ids(bundle) + translation_problems, key=lambda p: (p.path, p.line or 0)
+        )
     return report
 
 
@@ -82,12 +101,16 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
     bundle, problems = read_content(root)
     if bundle is None or problems:
         return LoadReport(problems=problems)
-    report = LoadReport()
+    translations, problems = read_translations(root, bundle)
+    if problems:
+        return LoadReport(problems=problems)
+    report = LoadReport(translations=translations.table(bundle))
     try:
         on_disk = set()
         for spec in bundle.courses:
             on_disk.add(spec.slug)
-            _sync_course(spec, report)
+            version = _sync_course(spec, report)
+            _sync_translations(version, spec, translations, report)
         now = utcnow()
         for course in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None))):
             if course.slug not in on_disk:
@@ -95,7 +118,7 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
                 report.retired.append(course.slug)
         db.session.flush()
         requirements.sync_all()
-        if report.added or report.new_versions or report.retired or report.restored:
+        if report.added or report.new_versions or report.retired or report.restored or report.translations_changed:
             audit.record(
                 "content.loaded",
                 actor=actor,
@@ -105,6 +128,7 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
                     "new_versions": report.new_versions,
                     "retired": report.retired,
                     "restored": report.restored,
+                    "translations": report.translations_changed,
                 },
             )
         db.session.commit()
@@ -114,7 +138,8 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
     return report
 
 
-def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
+def _sync_course(spec: CourseSpec, report: LoadReport) -> CourseVersion:
+    """The course's version for these files (made when new), now its current one."""
     course = db.session.scalar(sa.select(Course).where(Course.slug == spec.slug))
     if course is None:
         course = Course(slug=spec.slug)
@@ -129,7 +154,7 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
     if current is not None and current.content_hash == spec.content_hash:
         if spec.slug not in report.restored:
             report.unchanged.append(spec.slug)
-        return
+        return current
     # An older version with the same files (content reverted) is reused, not duplicated.
     version = db.session.scalar(
         sa.select(CourseVersion).where(
@@ -141,6 +166,55 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> None:
     course.current_version_id = version.id
     if spec.slug not in report.added:
         report.new_versions.append(spec.slug)
+    return version
+
+
+def _sync_translations(
+    version: CourseVersion, spec: CourseSpec, translations: TranslationBundle, report: LoadReport
+) -> None:
+    """One row per language with every file present (complete or stale) on the version; rows whose files
+    are gone are removed. Unchanged rows are left alone, so loading twice changes nothing."""
+    rows = {
+        row.language: row
+        for row in db.session.scalars(
+            sa.select(CourseTranslation).where(CourseTranslation.course_version_id == version.id)
+        )
+    }
+    for status in (translations.status(spec, language) for language in LANGUAGES):
+        row = rows.pop(status.language, None)
+        if status.state not in (COMPLETE, STALE):
+            if row is not None:
+                db.session.delete(row)
+                report.translations_changed.append(f"{spec.slug} {status.language} removed")
+            continue
+        wanted = {
+            "state": status.state,
+            "reviewed_by": ", ".join(status.reviewers) or None,
+            "texts": _stored_texts(status),
+            "sources": status.sources,
+        }
+        if row is None:
+            db.session.add(CourseTranslation(course_version_id=version.id, language=status.language, **wanted))
+        elif any(getattr(row, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(row, key, value)
+            row.loaded_at = utcnow()
+        else:
+            continue
+        report.translations_changed.append(f"{spec.slug} {status.language} {status.state}")
+    for row in rows.values():  # a language no longer offered
+        db.session.delete(row)
+        report.translations_changed.append(f"{spec.slug} {row.language} removed")
+
+
+def _stored_texts(status: CourseLanguage) -> dict[str, object]:
+    """The translated texts as stored: module bodies rendered and sanitized once, like the English ones."""
+    texts = status.texts()
+    texts["modules"] = {
+        slug: {**{k: v for k, v in module.items() if k != "body"}, "body_html": markdown.render(module["body"])}
+        for slug, module in texts["modules"].items()
+    }
+    return texts
 
 
 def _blueprint_in_course_order(spec: CourseSpec) -> list[list[object]]:

@@ -89,9 +89,9 @@ def _hold_learner(user_id: int) -> None:
     db.session.execute(no_op.execution_options(synchronize_session=False))
 
 
-def start_attempt(user: User, course: Course) -> Attempt:
+def start_attempt(user: User, course: Course, language: str = "en") -> Attempt:
     """Open a new attempt: draw the questions at random (by the bank's blueprint, if it has one) and
-    shuffle their options.
+    shuffle their options. ``language`` is the one its questions are shown in (recorded; grading goes by ids).
 
     A second start arriving at the same moment (a double click) gets the attempt the first one opened.
     """
@@ -129,6 +129,7 @@ def start_attempt(user: User, course: Course) -> Attempt:
         deadline_at=now + timedelta(minutes=version.time_limit_minutes),
         drawn=drawn,
         question_count=len(drawn),
+        language=language,
     )
     db.session.add(attempt)
     db.session.commit()
@@ -215,11 +216,14 @@ def submit(
     *,
     actor: audit.Actor,
     certificates: issuing.CertificateSettings,
+    language: str | None = None,
 ) -> bool:
     """Grade an attempt once. Returns False when it had already been submitted (nothing changes).
 
     Answers after the deadline (plus a short grace) are not counted: the attempt is closed as timed out.
-    A pass issues the certificate, made with ``certificates``.
+    A pass issues the certificate, made with ``certificates``. ``language``, when given, is the one the
+    questions were answered in (the learner may have switched since the start); answers are graded by
+    option id whatever the language.
     """
     now = now or utcnow()
     _hold_learner(attempt.user_id)
@@ -234,6 +238,8 @@ def submit(
     )
     correct = sum(1 for q, _ in drawn if grading.is_correct(q.type, q.correct, kept.get(q.qid, [])))
     version = attempt.course_version
+    if language is not None:
+        attempt.language = language
     _record(attempt, now, kept, correct, timed_out=late)
     attempt.passed = grading.passed(correct, len(drawn), version.pass_mark) and not late
     _note_submitted(attempt, actor)
