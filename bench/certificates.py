@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.certificates [-n 40]
 
-Builds a throwaway SQLite database, issues N certificates through the same service the quiz uses
-(render, sign, store), then times downloads and verification pages through the real routes. Prints
-medians and their ratio to the time WeasyPrint needs to render a one-line page on this machine.
+Builds a throwaway SQLite database in a temporary folder (removed at the end), issues N certificates
+through the same service the quiz uses (render, sign, store), then times downloads and verification
+pages through the real routes. Prints medians and their ratio to the time WeasyPrint needs to render a
+one-line page on this machine.
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=40, help="certificates to issue (default 40)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    # The database and the signing key live in a folder removed at the end, however the run ends.
+    with tempfile.TemporaryDirectory(prefix="bench-certificates-") as folder:
+        _run(Path(folder), args.n)
 
+
+def _run(workdir: Path, count: int) -> None:
     import weasyprint
     from flask_migrate import upgrade
 
@@ -38,7 +44,6 @@ def main() -> None:
     from training.services import content_loader, issuing, signing
     from training.web.settings import certificate_settings
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
@@ -51,7 +56,7 @@ def main() -> None:
 
     # Floor: WeasyPrint rendering a one-line page.
     floor = []
-    for _ in range(max(10, args.n // 2)):
+    for _ in range(max(10, count // 2)):
         start = time.perf_counter()
         weasyprint.HTML(string="<p>One line.</p>").write_pdf()
         floor.append(time.perf_counter() - start)
@@ -66,7 +71,7 @@ def main() -> None:
         issuing.signer(certificate_settings())  # create the local signing key before timing
         serials: list[str] = []
         issue = []
-        for n in range(args.n):
+        for n in range(count):
             person = User(
                 organization_id=org.id,
                 email=f"bench{n}@example.test",
@@ -116,6 +121,10 @@ def main() -> None:
         assert client.get(f"/verify/{serial}").status_code == 200
         verify.append(time.perf_counter() - start)
 
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close the database file before its folder is removed
+
     floor_ms = _median_ms(floor)
     rows = [
         ("WeasyPrint one-line page (floor)", floor_ms),
@@ -126,7 +135,7 @@ def main() -> None:
     print(f"{'operation':<45} {'median ms':>10} {'x floor':>8}")
     for label, ms in rows:
         print(f"{label:<45} {ms:>10.1f} {ms / floor_ms:>8.2f}")
-    print(f"(n={args.n} certificates; signing: {signing.__name__.rsplit('.', 1)[-1]} with a local EC P-256 key)")
+    print(f"(n={count} certificates; signing: {signing.__name__.rsplit('.', 1)[-1]} with a local EC P-256 key)")
 
 
 if __name__ == "__main__":

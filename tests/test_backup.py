@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import secrets
+import stat
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -250,6 +252,36 @@ def test_restore_into_a_new_empty_database(app, runner, world, tmp_path, databas
         assert result.exit_code == 0, result.output
         assert _rows(fresh) == saved
         assert _trigger_names(fresh) == set(audit.APPEND_ONLY_TRIGGERS[_kind(fresh)])
+
+
+@pytest.mark.parametrize("file_was", ["missing", "made by the umask"])
+def test_a_restored_sqlite_database_is_readable_by_its_owner_only(app, runner, world, tmp_path, database_url, file_was):
+    """The backup file is 0600 and so is the database it becomes, whatever the umask."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a SQLite file")
+    archive = _backup(runner, tmp_path / "b.tar")
+    previous_umask = os.umask(0o022)
+    try:
+        with new_database_app(tmp_path, database_url) as fresh:
+            with fresh.app_context():
+                path = Path(db.engine.url.database or "")
+                db.engine.dispose()
+            path.unlink()  # e.g. a damaged database file moved away before restoring
+            if file_was == "missing":
+                with fresh.app_context():
+                    backups.restore(db.engine, archive, backups.read_manifest(archive))
+            else:  # the restore command's own check that the database is empty creates it first
+                result = _restore(fresh.test_cli_runner(), archive)
+                assert result.exit_code == 0, result.output
+            with fresh.app_context():
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == len(world["serials"])
+                db.session.remove()
+                db.engine.dispose()
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in path.parent.glob(f"{path.name}*")}
+            assert path.name in modes
+            assert modes == dict.fromkeys(modes, 0o600)
+    finally:
+        os.umask(previous_umask)
 
 
 def test_restore_refuses_a_database_that_is_not_empty_without_yes(app, runner, make_org, world, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.helpers import new_database_app
 from training.extensions import db
 from training.models import (
     Attempt,
@@ -83,3 +84,16 @@ def test_bench_seed_refuses_a_database_that_is_not_empty(app: Flask, runner, mak
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) == 1
+
+
+def test_bench_seed_on_a_database_never_migrated_says_to_upgrade(tmp_path, database_url) -> None:
+    with new_database_app(tmp_path, database_url) as fresh:
+        result = fresh.test_cli_runner().invoke(args=["bench-seed", "--organizations", "1", "--staff", "5"])
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines() == [
+            "Error: This database has no tables yet: run `flask --app app db upgrade` first."
+        ]
+        assert "no such table" not in result.output
+        assert "Traceback" not in result.output
+        with fresh.app_context():
+            assert sa.inspect(db.engine).get_table_names() == [], "nothing was created"

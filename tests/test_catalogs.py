@@ -39,8 +39,8 @@ def extracted(tmp_path_factory, project_root: Path) -> set[str]:
     """The messages the code marks today, extracted as `make messages` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(project_root / "babel.cfg"), "-k", "lazy_gettext", "-k", "_l", "-k", "N_",
-         "--no-location", "-o", str(pot), str(project_root)]
+        ["pybabel", "-q", "extract", "-F", str(project_root / "babel.cfg"), "-k", "lazy_gettext", "-k", "_l",
+         "-k", "N_", "--no-location", "-o", str(pot), str(project_root)]
     )  # fmt: skip
     with pot.open("rb") as f:
         return {_ids(m)[0] for m in read_po(f) if m.id}

@@ -24,6 +24,7 @@ COMMANDS = [
     "backup",
     "restore",
     "bench-seed",
+    "check-config",
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.helpers import make_app, text
@@ -15,7 +17,11 @@ def test_healthz_ok(client):
 
 
 def test_healthz_reports_a_database_that_does_not_answer(tmp_path):
-    broken = make_app(f"sqlite:///{tmp_path / 'missing-dir' / 'nowhere.db'}")
+    # The app refuses to start on a database in a missing folder, so the folder goes after it started.
+    folder = tmp_path / "gone-later"
+    folder.mkdir()
+    broken = make_app(f"sqlite:///{folder / 'nowhere.db'}")
+    shutil.rmtree(folder)
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"

@@ -14,17 +14,35 @@ from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from training.config import create_private_sqlite_file, load_config
+from training.config import ConfigurationError, SettingsCheck, check_settings, create_private_sqlite_file, read_config
 from training.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
 from training.web.ids import DatabaseIdConverter, SerialConverter
 
+# With keep_bad_settings, what stands in for a setting the app could not even start with.
+_STAND_INS: dict[str, dict[str, Any]] = {
+    "DATABASE_URL": {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}},
+    "RATELIMIT_STORAGE_URI": {"RATELIMIT_STORAGE_URI": "memory://"},
+}
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application. ``config`` overrides settings read from the environment."""
+
+def create_app(config: dict[str, Any] | None = None, *, keep_bad_settings: bool = False) -> Flask:
+    """Build the application. ``config`` overrides settings read from the environment.
+
+    Every setting is checked first (training/config.py): any that cannot work stops it with a
+    ConfigurationError, one line naming the setting and what is wrong. With ``keep_bad_settings`` the
+    app is built all the same (an in-memory stand-in for a database or throttling address it could not
+    use) so that `flask check-config` can show the settings and list every problem.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_config(Path(app.instance_path)))
-    if config:
-        app.config.update(config)
+    settings, problems = read_config(Path(app.instance_path))
+    settings.update(config or {})
+    problems += check_settings(settings)
+    app.extensions["settings_check"] = SettingsCheck(settings=dict(settings), problems=tuple(problems))
+    if problems and not keep_bad_settings:
+        raise ConfigurationError(problems)
+    for problem in problems:
+        settings.update(_STAND_INS.get(problem.setting, {}))
+    app.config.update(settings)
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("weasyprint", "fontTools", "pyhanko"):

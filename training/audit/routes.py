@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -57,7 +58,7 @@ def staff(org_id: int):
         org=org,
         page=page,
         spec=spec,
-        labels={"required": "Required (any status)", **compliance.STATUS_LABELS},
+        labels={"required": _("Required (any status)"), **compliance.status_labels()},
         lines=staff_list.training_lines(org.id, spec, page.items),
     )
 
@@ -101,6 +102,7 @@ def certificates():
         orgs=_register_orgs(),
         courses=catalogue.published_courses(),
         statuses=register.STATUSES,
+        status_words={"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")},
         now=utcnow(),
     )
 

@@ -12,7 +12,7 @@ from training.audit.routes import bp
 from training.extensions import db
 from training.models import AuditEvent, Organization, Role
 from training.policy import Ability, audited_org_ids, permission
-from training.services import audit_text, dates
+from training.services import audit_text, dates, i18n
 from training.web.ids import parse_id
 from training.web.views import page_number, table_download
 
@@ -72,6 +72,7 @@ def trail():
 
 
 BATCH = 500
+ENGLISH = i18n.in_language(i18n.SOURCE_LANGUAGE)  # the CSV is an interchange record: one language, whoever reads it
 TRAIL_HEADER = [
     "seq",
     "occurred_at",
@@ -92,7 +93,7 @@ def _rows(select: sa.Select, names: dict[int, str]) -> Iterator[list[object]]:
     for batch in events.partitions(BATCH):
         said = audit_text.lookup(batch)  # the names a batch mentions, in one go
         for event in batch:
-            yield _row(event, names, audit_text.sentence(event, said))
+            yield _row(event, names, audit_text.sentence(event, said, ENGLISH))
 
 
 def _row(event: AuditEvent, names: dict[int, str], sentence: str) -> list[object]:

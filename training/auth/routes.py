@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
@@ -61,13 +63,18 @@ def login():
         if result.wait_seconds:
             minutes = max(1, round(result.wait_seconds / 60))
             flash(
-                "Too many failed sign-in attempts. For your security, signing in is paused: "
-                f"try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+                ngettext(
+                    "Too many failed sign-in attempts. For your security, signing in is paused: "
+                    "try again in about %(num)d minute.",
+                    "Too many failed sign-in attempts. For your security, signing in is paused: "
+                    "try again in about %(num)d minutes.",
+                    minutes,
+                ),
                 "error",
             )
             status = 429
         else:
-            flash("That email and password do not match an active account.", "error")
+            flash(_("That email and password do not match an active account."), "error")
             status = 401
     elif request.method == "POST":
         status = 400
@@ -82,7 +89,7 @@ def logout():
         accounts.sign_out(current_user)  # a saved copy of this session's cookie stops working too
         logout_user()
         session.clear()
-        flash("You are signed out.", "success")
+        flash(_("You are signed out."), "success")
         return redirect(url_for("auth.login"))
     return redirect(url_for("home.index"))
 
@@ -96,8 +103,9 @@ def change_password():
             accounts.change_password(
                 current_user, form.current_password.data, form.password.data, actor=actor_from_request()
             )
-            login_user(current_user)  # the session token changed: keep this session signed in
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            # The session token changed: keep this session signed in (the user itself, not the proxy to it).
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
 
@@ -109,7 +117,7 @@ def welcome(token: str):
 
     def signed_in(person: User) -> ResponseReturnValue:
         _start_session(person)
-        flash("Your password is set. Welcome to Recognize & Report.", "success")
+        flash(_("Your password is set. Welcome to Recognize & Report."), "success")
         return redirect(url_for("home.index"))
 
     return _choose_password(token, TokenPurpose.INVITATION, "auth/welcome.html", signed_in)
@@ -164,7 +172,7 @@ def reset_password(token: str):
 
     def signed_out(_person: User) -> ResponseReturnValue:
         logout_user()
-        flash("Your password is changed. Sign in with your new password.", "success")
+        flash(_("Your password is changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.login"))
 
     return _choose_password(token, TokenPurpose.PASSWORD_RESET, "auth/reset.html", signed_out)
@@ -185,6 +193,6 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         with refusals_shown():
             person = email_change.confirm(token, signing_key=key, address=request.remote_addr)
-            flash(f"Your sign-in address is now {person.email}.", "success")
+            flash(_("Your sign-in address is now %(email)s.", email=person.email), "success")
             return redirect(url_for("home.index" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/confirm_email.html", form=form, pending=pending)

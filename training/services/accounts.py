@@ -16,13 +16,14 @@ from training.extensions import db
 from training.models import AccessToken, TokenPurpose, User, utcnow
 from training.services import audit, batches, guarded, passwords, throttle
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 
 def normalize_email(raw: str) -> str:
     """Return the address in the form it is stored (lower case), or raise ServiceError."""
     normalized, problem = _normalized_email(raw.strip())
     if problem:
-        raise ServiceError({"email": f"Enter a valid email address ({problem})."})
+        raise ServiceError({"email": _("Enter a valid email address (%(problem)s).", problem=problem)})
     return normalized
 
 
@@ -117,9 +118,9 @@ def set_password(user: User, new_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str, *, actor: audit.Actor) -> None:
     if not passwords.verify_password(user.password_hash, current_password):
-        raise ServiceError({"current_password": "That is not your current password."})
+        raise ServiceError({"current_password": _("That is not your current password.")})
     if current_password == new_password:
-        raise ServiceError({"password": "Choose a password different from the current one."})
+        raise ServiceError({"password": _("Choose a password different from the current one.")})
     set_password(user, new_password)
     audit.record(
         "account.password_changed",
@@ -187,7 +188,7 @@ def add_tokens(
     """``issue_token`` for many people at once (an import's new staff) in a few statements, whatever their
     number; the tokens come back in the order of ``users``. The caller commits."""
     if any(not user.active for user in users):
-        raise ServiceError("This account is deactivated: reactivate it before sending a link.")
+        raise ServiceError(_("This account is deactivated: reactivate it before sending a link."))
     if not users:
         return []
     now = utcnow()
@@ -259,7 +260,7 @@ def redeem_token(
     """Use a link once to set a password. Raises ServiceError if it is unknown, used or expired."""
     token = find_valid_token(signed, purpose, signing_key=signing_key)
     if token is None:
-        raise ServiceError("This link has expired or has already been used. Ask your manager for a new one.")
+        raise ServiceError(_("This link has expired or has already been used. Ask your manager for a new one."))
     set_password(token.user, new_password)
     # Mark used with a guarded UPDATE, so two simultaneous uses cannot both succeed.
     claimed = guarded.claim(
@@ -267,7 +268,7 @@ def redeem_token(
     )
     if not claimed:
         db.session.rollback()
-        raise ServiceError("This link has already been used.")
+        raise ServiceError(_("This link has already been used."))
     audit.record(
         f"account.{purpose.value}_link_used",
         actor=audit.Actor(token.user, address),  # the link speaks for its holder

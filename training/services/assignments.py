@@ -11,6 +11,7 @@ from training.extensions import db
 from training.models import Assignment, Course, JobFunction, Organization, User
 from training.services import audit, requirements
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 
 @dataclass
@@ -25,29 +26,29 @@ def add(org: Organization, fields: AssignmentFields, today: date, *, actor: audi
     errors: dict[str, str] = {}
     course = db.session.scalar(sa.select(Course).where(Course.slug == fields.course_slug, Course.retired_at.is_(None)))
     if course is None:
-        errors["course"] = "Choose a published course."
+        errors["course"] = _("Choose a published course.")
     value = fields.target_value.strip()
     if fields.target_kind == "job_function":
         if value not in {j.value for j in JobFunction}:
-            errors["target_value"] = "Choose a job function."
+            errors["target_value"] = _("Choose a job function.")
     elif fields.target_kind == "base":
         value = value.upper()
         if not value or len(value) > 5:
-            errors["target_value"] = "Give a station code, e.g. NBO."
+            errors["target_value"] = _("Give a station code, e.g. NBO.")
     elif fields.target_kind == "person":
         person = db.session.scalar(
             sa.select(User).where(User.organization_id == org.id, sa.func.lower(User.email) == value.lower())
         )
         if person is None:
-            errors["target_value"] = "Nobody in your organization has this email address."
+            errors["target_value"] = _("Nobody in your organization has this email address.")
         else:
             value = str(person.id)
     else:
-        errors["target_kind"] = "Choose who the course is for."
+        errors["target_kind"] = _("Choose who the course is for.")
     if fields.due_on is None:
-        errors["due_on"] = "Give a due date."
+        errors["due_on"] = _("Give a due date.")
     elif fields.due_on < today:
-        errors["due_on"] = "The due date is in the past."
+        errors["due_on"] = _("The due date is in the past.")
     if errors or course is None:  # no course is an error too
         raise ServiceError(errors)
     assignment = Assignment(
@@ -112,8 +113,8 @@ def get_or_none(org_id: int, assignment_id: int) -> Assignment | None:
 
 def describe_target(assignment: Assignment) -> str:
     if assignment.target_kind == "job_function":
-        return f"Everyone in {JobFunction(assignment.target_value).label}"
+        return _("Everyone in %(job_function)s", job_function=JobFunction(assignment.target_value).label)
     if assignment.target_kind == "base":
-        return f"Everyone based at {assignment.target_value}"
+        return _("Everyone based at %(base)s", base=assignment.target_value)
     person = db.session.get(User, int(assignment.target_value))
-    return person.full_name if person else "(someone who left)"
+    return person.full_name if person else _("(someone who left)")

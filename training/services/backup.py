@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -37,6 +38,7 @@ from typing import IO, Any, cast
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
+from training.config import create_private_file
 from training.extensions import MIGRATIONS_DIR, db
 from training.models import Certificate
 from training.services import audit
@@ -384,13 +386,27 @@ def _restore_sqlite(source: Path, target: Path) -> None:
     if not target.parent.is_dir():
         raise BackupError(f"cannot restore into {target}: the folder {target.parent} does not exist")
     try:
+        _make_private(target)
         with (
             closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src,
             closing(sqlite3.connect(target, timeout=30)) as dst,
         ):
             src.backup(dst)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise BackupError(f"cannot restore into {target}: {exc}") from exc
+
+
+def _make_private(target: Path) -> None:
+    """The restored database is readable by its owner only, as the backup file is and as the app creates it.
+
+    A missing file is created 0600 (SQLite would follow the umask, often 0644); one made by an earlier
+    connection, e.g. the check that the database is empty, loses any group and other permissions, as do
+    its write-ahead log and shared-memory files (SQLite gives new ones the database file's permissions).
+    """
+    create_private_file(target)
+    for path in (target, Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
+        if path.exists() and (mode := stat.S_IMODE(path.stat().st_mode)) & 0o077:
+            path.chmod(mode & 0o700)
 
 
 def _restore_postgresql(dump: Path, url: sa.URL) -> None:

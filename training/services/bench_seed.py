@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
-from training.extensions import db
+from training.extensions import MIGRATIONS_DIR, db
 from training.models import (
     Attempt,
     Certificate,
@@ -113,6 +114,20 @@ def _insert(table: sa.FromClause, rows: list[dict[str, Any]]) -> None:
         db.session.execute(insert, rows[start : start + BATCH])
 
 
+UPGRADE = "run `flask --app app db upgrade` first"
+
+
+def _schema_problem() -> str | None:
+    """Why the database cannot take benchmark data yet: no schema, or an older one. None when it can."""
+    if not sa.inspect(db.session.connection()).has_table("alembic_version"):
+        return f"This database has no tables yet: {UPGRADE}."
+    revision = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    if revision != head:
+        return f"This database's schema is at revision {revision or 'none'}, this code's at {head}: {UPGRADE}."
+    return None
+
+
 def _is_empty() -> bool:
     return all(db.session.scalar(sa.select(sa.func.count()).select_from(t)) == 0 for t in (Organization, User))
 
@@ -136,6 +151,8 @@ def seed(
     started = time.perf_counter()
     if organizations < 1 or staff < organizations:
         raise BenchSeedError("Give at least one organization and at least one staff member per organization.")
+    if problem := _schema_problem():
+        raise BenchSeedError(problem)
     if not _is_empty():
         raise BenchSeedError(
             "This database already holds organizations or people; benchmark data goes into an empty database only."

@@ -26,21 +26,36 @@ from training.models import (
     utcnow,
 )
 from training.models.types import UTCDateTime
+from training.services.i18n import N_
+from training.services.i18n import gettext as _
 
 STATUSES = ("compliant", "in_progress", "not_started", "overdue")
+# In English, as exports write them; ``status_labels`` and ``filter_labels`` give them in the reader's language.
 STATUS_LABELS = {
-    "compliant": "Compliant",
-    "in_progress": "In progress",
-    "not_started": "Not started",
-    "overdue": "Overdue",
+    "compliant": N_("Compliant"),
+    "in_progress": N_("In progress"),
+    "not_started": N_("Not started"),
+    "overdue": N_("Overdue"),
 }
 EXPIRY_WINDOWS = (30, 60, 90)
 FILTERS = (*STATUSES, *(f"expiring_{d}" for d in EXPIRY_WINDOWS), "required")
 FILTER_LABELS = {
-    "required": "Required (any status)",
+    "required": N_("Required (any status)"),
     **STATUS_LABELS,
-    **{f"expiring_{d}": f"Expiring within {d} days" for d in EXPIRY_WINDOWS},
+    "expiring_30": N_("Expiring within 30 days"),
+    "expiring_60": N_("Expiring within 60 days"),
+    "expiring_90": N_("Expiring within 90 days"),
 }
+
+
+def status_labels() -> dict[str, str]:
+    """``STATUS_LABELS`` in the reader's language, for pages."""
+    return {key: _(text) for key, text in STATUS_LABELS.items()}
+
+
+def filter_labels() -> dict[str, str]:
+    """``FILTER_LABELS`` in the reader's language, for pages."""
+    return {key: _(text) for key, text in FILTER_LABELS.items()}
 
 
 def status_rows(org_ids: Iterable[int], now: datetime) -> sa.Subquery:
@@ -311,7 +326,8 @@ class RequirementLine:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        """In the reader's language (shown on pages only)."""
+        return _(STATUS_LABELS[self.status])
 
 
 def requirement_lines(
@@ -351,7 +367,7 @@ def _month_ends(now: datetime, months: int) -> list[datetime]:
     """The last instant of each of the previous ``months - 1`` months, then now."""
     points = [now]
     year, month = now.year, now.month
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         points.append(datetime(year, month, 1, tzinfo=UTC) - timedelta(microseconds=1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return list(reversed(points))

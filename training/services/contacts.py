@@ -12,8 +12,24 @@ from training.extensions import db
 from training.models import ReportingContact
 from training.services import audit, card_text, text
 from training.services.errors import ServiceError
+from training.services.i18n import N_
+from training.services.i18n import gettext as _
 
-CHANNELS = {"phone": "Phone", "radio": "Radio", "email": "Email", "in_person": "In person", "other": "Other"}
+# In English; shown with gettext (``channel_label``).
+CHANNELS = {
+    "phone": N_("Phone"),
+    "radio": N_("Radio"),
+    "email": N_("Email"),
+    "in_person": N_("In person"),
+    "other": N_("Other"),
+}
+
+
+def channel_label(channel: str) -> str:
+    """How a contact is reached, in the reader's language."""
+    return _(CHANNELS[channel]) if channel in CHANNELS else channel
+
+
 MAX_CONTACTS = 20
 
 
@@ -54,19 +70,19 @@ def _clean(fields: ContactFields) -> dict[str, str]:
         "when_to_use": text.one_line(fields.when_to_use),
     }
     if not values["name"]:
-        errors["name"] = "Say who this is, e.g. Duty security manager."
+        errors["name"] = _("Say who this is, e.g. Duty security manager.")
     elif len(values["name"]) > 160:
-        errors["name"] = "Use at most 160 characters."
+        errors["name"] = _("Use at most %(max)s characters.", max=160)
     if values["channel"] not in CHANNELS:
-        errors["channel"] = "Choose how to reach them."
+        errors["channel"] = _("Choose how to reach them.")
     if not values["value"]:
-        errors["value"] = "Give the number, radio channel or address."
+        errors["value"] = _("Give the number, radio channel or address.")
     elif len(values["value"]) > 200:
-        errors["value"] = "Use at most 200 characters."
+        errors["value"] = _("Use at most %(max)s characters.", max=200)
     if not values["when_to_use"]:
-        errors["when_to_use"] = "Say when staff should use this contact."
+        errors["when_to_use"] = _("Say when staff should use this contact.")
     elif len(values["when_to_use"]) > 300:
-        errors["when_to_use"] = "Use at most 300 characters."
+        errors["when_to_use"] = _("Use at most %(max)s characters.", max=300)
     for key in ("name", "value", "when_to_use"):
         if key not in errors and (problem := text.hidden_character_problem(values[key])):
             errors[key] = problem
@@ -79,9 +95,12 @@ def _clean(fields: ContactFields) -> dict[str, str]:
 
 def _too_long_for_the_card(unbroken: str) -> str:
     shown = unbroken if len(unbroken) <= 40 else unbroken[:40] + "…"
-    return (
-        f"“{shown}” has {len(unbroken)} characters: a number or address can have at most "
-        f"{card_text.MAX_UNBROKEN}, so that the wallet card prints it on one line."
+    return _(
+        "“%(shown)s” has %(length)s characters: a number or address can have at most %(most)s, so that the "
+        "wallet card prints it on one line.",
+        shown=shown,
+        length=len(unbroken),
+        most=card_text.MAX_UNBROKEN,
     )
 
 
@@ -89,7 +108,7 @@ def add_contact(org_id: int, fields: ContactFields, *, actor: audit.Actor) -> Re
     values = _clean(fields)
     existing = contacts_of(org_id)
     if len(existing) >= MAX_CONTACTS:
-        raise ServiceError(f"An organization can list at most {MAX_CONTACTS} contacts.")
+        raise ServiceError(_("An organization can list at most %(max)s contacts.", max=MAX_CONTACTS))
     last = max((c.position for c in existing), default=0)
     contact = ReportingContact(organization_id=org_id, position=last + 1, **values)
     db.session.add(contact)
@@ -116,12 +135,16 @@ def move_contact(contact: ReportingContact, direction: str, *, actor: audit.Acto
     The organization's contacts are numbered 1, 2, 3… again, so gaps and ties left by earlier changes go.
     """
     if direction not in MOVES:
-        raise ServiceError("Choose whether to move the contact up or down.")
+        raise ServiceError(_("Choose whether to move the contact up or down."))
     ordered = contacts_of(contact.organization_id, for_update=True)
     place = ordered.index(contact)
     target = place + MOVES[direction]
     if not 0 <= target < len(ordered):
-        raise ServiceError(f"{contact.name} is already {'first' if target < 0 else 'last'} in the list.")
+        raise ServiceError(
+            _("%(name)s is already first in the list.", name=contact.name)
+            if target < 0
+            else _("%(name)s is already last in the list.", name=contact.name)
+        )
     ordered[place], ordered[target] = ordered[target], ordered[place]
     for position, each in enumerate(ordered, start=1):
         each.position = position

@@ -19,8 +19,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from training.extensions import db
 from training.models import OutboxMessage, User
-from training.services import accounts, audit, mailer
+from training.services import accounts, audit, i18n, mailer
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 VALID_FOR = timedelta(days=3)
 KIND_CONFIRM = "email_change"
@@ -77,15 +78,28 @@ def record_request(
     """Email a confirmation link to the new address and a notice to the old one; the caller commits,
     then delivers the returned messages. The person's address does not change here."""
     link = make_link(person, new_email)
+    words = i18n.in_language(i18n.language_of(person))  # both messages are for the account's holder
     confirm = mailer.Mail(
         to=new_email,
-        subject="Confirm your new Recognize & Report sign-in address",
-        body=(
-            f"Hello {person.full_name},\n\n"
-            f"Your Recognize & Report account (until now {person.email}) is to use this address from now on.\n"
-            f"To confirm, open this link within {valid_days} days and press the button:\n\n{link}\n\n"
-            f"Until you do, you keep signing in with {person.email}. If you did not expect this, ignore this "
-            "email: nothing changes.\n"
+        subject=words.gettext("Confirm your new Recognize & Report sign-in address"),
+        body="".join(
+            [
+                words.gettext("Hello %(name)s,", name=person.full_name),
+                "\n\n",
+                words.gettext(
+                    "Your Recognize & Report account (until now %(old_email)s) is to use this address from now on.",
+                    old_email=person.email,
+                ),
+                "\n",
+                words.gettext("To confirm, open this link within %(days)s days and press the button:", days=valid_days),
+                f"\n\n{link}\n\n",
+                words.gettext(
+                    "Until you do, you keep signing in with %(old_email)s. If you did not expect this, ignore this "
+                    "email: nothing changes.",
+                    old_email=person.email,
+                ),
+                "\n",
+            ]
         ),
         kind=KIND_CONFIRM,
         recipient_user_id=person.id,
@@ -93,12 +107,23 @@ def record_request(
     )
     notice = mailer.Mail(
         to=person.email,
-        subject="Your Recognize & Report sign-in address is being changed",
-        body=(
-            f"Hello {person.full_name},\n\n"
-            f"Someone asked to change the address of your Recognize & Report account to {new_email}.\n"
-            "Nothing changes until that address confirms it: until then you keep signing in with this one.\n\n"
-            "If you did not expect this, tell your manager or the administrator now.\n"
+        subject=words.gettext("Your Recognize & Report sign-in address is being changed"),
+        body="".join(
+            [
+                words.gettext("Hello %(name)s,", name=person.full_name),
+                "\n\n",
+                words.gettext(
+                    "Someone asked to change the address of your Recognize & Report account to %(new_email)s.",
+                    new_email=new_email,
+                ),
+                "\n",
+                words.gettext(
+                    "Nothing changes until that address confirms it: until then you keep signing in with this one."
+                ),
+                "\n\n",
+                words.gettext("If you did not expect this, tell your manager or the administrator now."),
+                "\n",
+            ]
         ),
         kind=KIND_NOTICE,
         recipient_user_id=person.id,
@@ -120,10 +145,12 @@ def confirm(token: str, *, signing_key: str, address: str | None) -> User:
     link does not work (any more), or the address has been taken meanwhile."""
     pending = find_pending(token, signing_key=signing_key)
     if pending is None:
-        raise ServiceError("This link does not work any more.")
+        raise ServiceError(_("This link does not work any more."))
     person, old_email = pending.person, pending.person.email
     if db.session.scalar(sa.select(User.id).where(User.email == pending.new_email, User.id != person.id)):
-        raise ServiceError("Another account now uses this address, so it cannot be yours too. Ask the administrator.")
+        raise ServiceError(
+            _("Another account now uses this address, so it cannot be yours too. Ask the administrator.")
+        )
     person.email = pending.new_email
     accounts.expire_links([person.id])  # links sent to the old address
     audit.record(
@@ -138,5 +165,5 @@ def confirm(token: str, *, signing_key: str, address: str | None) -> User:
         db.session.commit()
     except sa.exc.IntegrityError as clash:
         db.session.rollback()
-        raise ServiceError("Another account now uses this address, so it cannot be yours too.") from clash
+        raise ServiceError(_("Another account now uses this address, so it cannot be yours too.")) from clash
     return person

@@ -10,9 +10,13 @@ written in *their* language with ``in_language(code)``, whoever triggered it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 
 CATALOGS = Path(__file__).resolve().parent.parent / "translations"
@@ -59,7 +63,34 @@ class Words:
 
 def in_language(code: str | None) -> Words:
     """The words of one person's language (an unknown or empty code: the source language)."""
-    return Words(code if code and (code == SOURCE_LANGUAGE or (CATALOGS / code).is_dir()) else SOURCE_LANGUAGE)
+    return Words(code if code and known(code) else SOURCE_LANGUAGE)
+
+
+def known(code: str | None) -> bool:
+    """``code`` is the source language or one the catalogs translate."""
+    return bool(code) and (code == SOURCE_LANGUAGE or (CATALOGS / str(code)).is_dir())
+
+
+def language_for(preferred: str | None, organization_default: str | None) -> str:
+    """The language to write to someone in: their own choice, else their organization's default, else English."""
+    return next((code for code in (preferred, organization_default) if code and known(code)), SOURCE_LANGUAGE)
+
+
+class _Person(Protocol):
+    preferred_language: str | None
+
+    @property
+    def organization(self) -> _Organization | None: ...
+
+
+class _Organization(Protocol):
+    default_language: str | None
+
+
+def language_of(person: _Person) -> str:
+    """The language of what is sent to ``person`` (an email), whoever triggered it."""
+    organization = person.organization
+    return language_for(person.preferred_language, organization.default_language if organization else None)
 
 
 def gettext(message: str, **params: object) -> str:
@@ -71,9 +102,25 @@ def ngettext(singular: str, plural: str, num: int, **params: object) -> str:
     return in_language(current_language()).ngettext(singular, plural, num, **params)
 
 
+def number(value: float, pattern: str | None = None) -> str:
+    """A number as the current language writes it ("1,234" in English), optionally in a Babel ``pattern``."""
+    return format_decimal(value, pattern, locale=current_language())
+
+
+def moment(value: datetime, pattern: str) -> str:
+    """A moment in UTC in a Babel date ``pattern`` ("d MMM y HH:mm"), month names in the current language."""
+    return format_datetime(value, pattern, tzinfo=UTC, locale=current_language())
+
+
 def lazy_gettext(message: str, **params: object) -> LazyProxy:
     """``message``, translated each time it is shown (for texts defined when a module is imported)."""
     return LazyProxy(gettext, message, enable_cache=False, **params)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogs and returns it untouched: for English kept as data (an export's
+    cells, a stored record) and translated with ``gettext`` where it is shown."""
+    return message
 
 
 _ = gettext

@@ -27,9 +27,10 @@ from training.models import (
     User,
     utcnow,
 )
-from training.services import audit, card_text, contacts, pdf, serials, signing, text
+from training.services import audit, card_text, contacts, i18n, pdf, serials, signing, text
 from training.services.dates import add_months
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 DATE_FORMAT = "%-d %B %Y"
 
@@ -106,17 +107,19 @@ def certificate_target(attempt: Attempt, settings: CertificateSettings) -> Certi
         return CertificateTarget(attempt.course, version)
     renewed = db.session.scalar(sa.select(Course).where(Course.slug == version.renews_slug))
     if renewed is None or renewed.current_version is None:
-        return CertificateTarget(why_not="The course this refresher renews is not published.")
+        return CertificateTarget(why_not=_("The course this refresher renews is not published."))
     held = latest_certificate(attempt.user_id, renewed.id)
     if held is None:
         return CertificateTarget(
-            why_not="The refresher renews a certificate you already hold. Take the full course to earn your first one."
+            why_not=_(
+                "The refresher renews a certificate you already hold. Take the full course to earn your first one."
+            )
         )
     window = settings.renewal_window
     if held.expires_at - window > utcnow():
-        opens = (held.expires_at - window).strftime(DATE_FORMAT)
+        opens = i18n.moment(held.expires_at - window, "d MMMM y")
         return CertificateTarget(
-            why_not=f"Your certificate is not due for renewal yet: the refresher renews it from {opens}."
+            why_not=_("Your certificate is not due for renewal yet: the refresher renews it from %(day)s.", day=opens)
         )
     return CertificateTarget(renewed, renewed.current_version, held)
 
@@ -305,16 +308,16 @@ def matches_issued(certificate: Certificate, uploaded: bytes) -> bool:
 def revoke(certificate: Certificate, reason: str, now: datetime | None = None, *, actor: audit.Actor) -> None:
     """Revoke for ``reason``; ``actor`` (who must be a person) is recorded as the one who revoked it."""
     if actor.user is None:
-        raise ServiceError("A certificate is revoked by a person.")
+        raise ServiceError(_("A certificate is revoked by a person."))
     reason = text.one_line(reason)
     if not reason:
-        raise ServiceError({"reason": "Say why the certificate is revoked; the reason is kept on record."})
+        raise ServiceError({"reason": _("Say why the certificate is revoked; the reason is kept on record.")})
     if len(reason) > 500:
-        raise ServiceError({"reason": "Use at most 500 characters."})
+        raise ServiceError({"reason": _("Use at most %(max)s characters.", max=500)})
     if problem := text.hidden_character_problem(reason):
         raise ServiceError({"reason": problem})
     if certificate.revoked_at is not None:
-        raise ServiceError("This certificate is already revoked.")
+        raise ServiceError(_("This certificate is already revoked."))
     certificate.revoked_at = now or utcnow()
     certificate.revoked_by_id = actor.user.id
     certificate.revoke_reason = reason

@@ -11,6 +11,7 @@ from training.extensions import db
 from training.models import Organization, OrgKind, oversight
 from training.services import audit, text
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _IATA = re.compile(r"^[A-Z0-9]{2,3}$")
@@ -30,29 +31,29 @@ def _clean(fields: OrgFields, existing: Organization | None) -> dict[str, object
     errors: dict[str, str] = {}
     name = text.one_line(fields.name)
     if not name:
-        errors["name"] = "Enter the organization's name."
+        errors["name"] = _("Enter the organization's name.")
     elif len(name) > 160:
-        errors["name"] = "Use at most 160 characters."
+        errors["name"] = _("Use at most %(max)s characters.", max=160)
     elif problem := text.hidden_character_problem(name):
         errors["name"] = problem
     else:
         clash = db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower()))
         if clash is not None and (existing is None or clash != existing.id):
-            errors["name"] = "Another organization already has this name."
+            errors["name"] = _("Another organization already has this name.")
     if fields.kind not in {k.value for k in OrgKind}:
-        errors["kind"] = "Choose a kind: " + ", ".join(k.value for k in OrgKind) + "."
+        errors["kind"] = _("Choose a kind: %(kinds)s.", kinds=", ".join(k.value for k in OrgKind))
     country = fields.country.strip().upper()
     if not _COUNTRY.match(country):
-        errors["country"] = "Use the two-letter ISO country code, e.g. KE."
+        errors["country"] = _("Use the two-letter ISO country code, e.g. KE.")
     iata = fields.iata_code.strip().upper()
     if iata and not _IATA.match(iata):
-        errors["iata_code"] = "An IATA code has 2 (airline) or 3 (airport) letters or digits."
+        errors["iata_code"] = _("An IATA code has 2 (airline) or 3 (airport) letters or digits.")
     icao = fields.icao_code.strip().upper()
     if icao and not _ICAO.match(icao):
-        errors["icao_code"] = "An ICAO code has 3 (airline) or 4 (airport) letters or digits."
+        errors["icao_code"] = _("An ICAO code has 3 (airline) or 4 (airport) letters or digits.")
     changes_kind = existing is not None and existing.kind == OrgKind.AUTHORITY and fields.kind != OrgKind.AUTHORITY
     if changes_kind and existing is not None and existing.overseen:
-        errors["kind"] = "Remove this authority's oversight links before changing its kind."
+        errors["kind"] = _("Remove this authority's oversight links before changing its kind.")
     if errors:
         raise ServiceError(errors)
     return {"name": name, "kind": fields.kind, "country": country, "iata_code": iata or None, "icao_code": icao or None}
@@ -98,15 +99,15 @@ def update_organization(org: Organization, fields: OrgFields, *, actor: audit.Ac
 def set_oversight(authority: Organization, overseen_ids: list[int], *, actor: audit.Actor) -> None:
     """Replace the set of organizations an authority oversees."""
     if authority.kind != OrgKind.AUTHORITY:
-        raise ServiceError({"overseen": "Only a civil aviation authority can oversee organizations."})
+        raise ServiceError({"overseen": _("Only a civil aviation authority can oversee organizations.")})
     ids = set(overseen_ids)
     if authority.id in ids:
-        raise ServiceError({"overseen": "An authority cannot oversee itself."})
+        raise ServiceError({"overseen": _("An authority cannot oversee itself.")})
     found = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))) if ids else []
     if len(found) != len(ids):
-        raise ServiceError({"overseen": "One of the chosen organizations does not exist."})
+        raise ServiceError({"overseen": _("One of the chosen organizations does not exist.")})
     if any(o.kind == OrgKind.AUTHORITY for o in found):
-        raise ServiceError({"overseen": "An authority cannot oversee another authority."})
+        raise ServiceError({"overseen": _("An authority cannot oversee another authority.")})
     before = sorted(o.id for o in authority.overseen)
     authority.overseen = sorted(found, key=lambda o: o.name)
     after = sorted(ids)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.models import OutboxMessage, User, utcnow
-from training.services import accounts, audit, mailer
+from training.services import accounts, audit, i18n, mailer
 from training.services.errors import ServiceError
 
 KIND = "password_reset"
@@ -56,11 +56,12 @@ def request_reset(
         db.session.commit()
         return
     link = make_link(person, actor)  # issues the token (and records it in the audit trail), commits
+    words = i18n.in_language(i18n.language_of(person))
     entry = mailer.record(
         mailer.Mail(
             to=person.email,
-            subject="Reset your Recognize & Report password",
-            body=_body(person, link, valid_minutes),
+            subject=words.gettext("Reset your Recognize & Report password"),
+            body=_body(person, link, valid_minutes, words),
             kind=KIND,
             recipient_user_id=person.id,
             organization_id=person.organization_id,
@@ -85,11 +86,17 @@ def _sent_last_hour(person: User) -> int:
     return count or 0  # a count is never None, but its type allows it
 
 
-def _body(person: User, link: str, valid_minutes: int) -> str:
-    return (
-        f"Hello {person.full_name},\n\n"
-        "Someone (we hope you) asked to reset the password of your Recognize & Report account.\n"
-        f"To choose a new password, open this link within {valid_minutes} minutes. It works once:\n\n"
-        f"{link}\n\n"
-        "If you did not ask for this, ignore this email: your password stays as it is.\n"
+def _body(person: User, link: str, valid_minutes: int, words: i18n.Words) -> str:
+    return "\n\n".join(
+        [
+            words.gettext("Hello %(name)s,", name=person.full_name),
+            words.gettext("Someone (we hope you) asked to reset the password of your Recognize & Report account.")
+            + "\n"
+            + words.gettext(
+                "To choose a new password, open this link within %(minutes)s minutes. It works once:",
+                minutes=valid_minutes,
+            ),
+            link,
+            words.gettext("If you did not ask for this, ignore this email: your password stays as it is.") + "\n",
+        ]
     )

@@ -7,6 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from training.services import i18n
+from training.services.i18n import gettext as _
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
@@ -39,23 +42,25 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Return why a new password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(min)s characters.", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(max)s characters.", max=MAX_LENGTH)
     lowered = password.lower()
     if len(set(lowered)) < 4:
-        return "Use a password with more variety: it repeats too few different characters."
+        return _("Use a password with more variety: it repeats too few different characters.")
     local_part = email.split("@", 1)[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
-        return "Do not include your email address in your password."
+        return _("Do not include your email address in your password.")
     if name and name.lower().replace(" ", "") in lowered.replace(" ", ""):
-        return "Do not use your name as your password."
+        return _("Do not use your name as your password.")
     if is_common(password):
-        return "This is one of the most common passwords, which attackers try first. Choose another."
+        return _("This is one of the most common passwords, which attackers try first. Choose another.")
     estimate = zxcvbn(password[:_STRENGTH_CHECKED_CHARS], user_inputs=[email, name])
     if estimate["score"] < MIN_STRENGTH:
-        warning = estimate["feedback"]["warning"]
-        return (warning + " " if warning else "") + "Try a few unrelated words, e.g. a short sentence."
+        advice = _("Try a few unrelated words, e.g. a short sentence.")
+        # The strength checker's own warning is in English: said only to English readers.
+        warning = estimate["feedback"]["warning"] if i18n.current_language() == i18n.SOURCE_LANGUAGE else ""
+        return f"{warning} {advice}" if warning else advice
     return None
 
 

@@ -15,6 +15,7 @@ from training.policy import can_act_on_account, can_change_email_directly
 from training.services import accounts, audit, email_change, mailer, requirements, text
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
+from training.services.i18n import gettext as _
 
 _BASE = re.compile(r"^[A-Z0-9]{3,5}$")
 _EMPLOYEE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -79,36 +80,36 @@ def check(
     else:
         clash = holders.of_email(email)
         if clash is not None and (existing is None or clash != existing.id):
-            errors["email"] = "Another person already uses this email address."
+            errors["email"] = _("Another person already uses this email address.")
     name = text.one_line(fields.full_name)
     if not name:
-        errors["full_name"] = "Enter the person's full name."
+        errors["full_name"] = _("Enter the person's full name.")
     elif len(name) > 160:
-        errors["full_name"] = "Use at most 160 characters."
+        errors["full_name"] = _("Use at most %(max)s characters.", max=160)
     elif problem := text.hidden_character_problem(name):
         errors["full_name"] = problem
     org = db.session.get(Organization, fields.organization_id) if fields.organization_id else None
     if org is None:
-        errors["organization_id"] = "Choose an existing organization."
+        errors["organization_id"] = _("Choose an existing organization.")
     if fields.job_function not in {j.value for j in JobFunction}:
-        errors["job_function"] = "Choose a job function: " + ", ".join(j.value for j in JobFunction) + "."
+        errors["job_function"] = _("Choose a job function: %(names)s.", names=", ".join(j.value for j in JobFunction))
     roles = set(fields.roles)
     unknown = roles - {r.value for r in Role}
     if unknown:
-        errors["roles"] = "Unknown role: " + ", ".join(sorted(unknown)) + "."
+        errors["roles"] = _("Unknown role: %(roles)s.", roles=", ".join(sorted(unknown)))
     elif not roles:
-        errors["roles"] = "Give the person at least one role."
+        errors["roles"] = _("Give the person at least one role.")
     employee_number = fields.employee_number.strip()
     if employee_number:
         if not _EMPLOYEE_NUMBER.match(employee_number):
-            errors["employee_number"] = "Use up to 40 letters, digits, dots, slashes or hyphens."
+            errors["employee_number"] = _("Use up to 40 letters, digits, dots, slashes or hyphens.")
         elif org is not None:
             clash = holders.of_employee_number(org.id, employee_number)
             if clash is not None and (existing is None or clash != existing.id):
-                errors["employee_number"] = "Another person in this organization has this employee number."
+                errors["employee_number"] = _("Another person in this organization has this employee number.")
     base = fields.base.strip().upper()
     if base and not _BASE.match(base):
-        errors["base"] = "Use the station code, e.g. NBO (3 to 5 letters or digits)."
+        errors["base"] = _("Use the station code, e.g. NBO (3 to 5 letters or digits).")
     return {
         "email": email,
         "full_name": name,
@@ -155,7 +156,7 @@ def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
 def _check_may_act(actor: audit.Actor, person: User) -> None:
     """The policy's rule for acts on accounts, kept here too for callers other than the pages."""
     if actor.user is not None and not can_act_on_account(actor.user, person):
-        raise ServiceError("You cannot change this account: it holds a role you do not hold.")
+        raise ServiceError(_("You cannot change this account: it holds a role you do not hold."))
 
 
 def update_person(
@@ -173,14 +174,14 @@ def update_person(
     values = _clean(fields, person)
     roles = cast(set[Role], values.pop("roles"))
     if actor.user is not None and actor.user.id == person.id and Role.ADMIN in person.roles and Role.ADMIN not in roles:
-        raise ServiceError({"roles": "You cannot remove your own admin role."})
+        raise ServiceError({"roles": _("You cannot remove your own admin role.")})
     new_email = str(values["email"])
     to_confirm = None
     if new_email != person.email:
         if can_change_email_directly(person):
             accounts.expire_links([person.id])  # an invitation sent to the mistaken address
         elif email_link is None or mail is None:
-            raise ServiceError({"email": "This address can change only once the new address confirms it."})
+            raise ServiceError({"email": _("This address can change only once the new address confirms it.")})
         else:
             values["email"], to_confirm = person.email, new_email
     previous_org_id = person.organization_id
@@ -226,7 +227,7 @@ def _snapshot(person: User) -> dict[str, object]:
 def deactivate(person: User, *, actor: audit.Actor) -> None:
     """Stop someone signing in. Their records and certificates stay."""
     if actor.user is not None and actor.user.id == person.id:
-        raise ServiceError("You cannot deactivate your own account.")
+        raise ServiceError(_("You cannot deactivate your own account."))
     _set_active(person, False, actor)
 
 

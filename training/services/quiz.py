@@ -12,6 +12,7 @@ from training.content.question_types import question_type
 from training.extensions import db
 from training.models import Attempt, Course, Module, Question, User, utcnow
 from training.services import audit, certification, drawing, grading, guarded, issuing
+from training.services.i18n import gettext as _
 from training.services.progress import completed_modules
 
 # Answers that arrive this long after the deadline (slow networks) are still accepted.
@@ -49,7 +50,14 @@ def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
     done = completed_modules(user.id, course.id)
     missing = [m for m in version.modules if m.slug not in done]
     if missing:
-        return Gate(False, f"Complete every module first: {len(missing)} of {len(version.modules)} still to do.")
+        return Gate(
+            False,
+            _(
+                "Complete every module first: %(missing)s of %(modules)s still to do.",
+                missing=len(missing),
+                modules=len(version.modules),
+            ),
+        )
     recent = list(
         db.session.scalars(
             sa.select(Attempt)
@@ -63,12 +71,16 @@ def gate(user: User, course: Course, now: datetime | None = None) -> Gate:
     )
     if len(recent) >= version.attempts_per_24h:
         opens_at = recent[len(recent) - version.attempts_per_24h].started_at + timedelta(hours=24)
-        return Gate(False, f"You have used all {version.attempts_per_24h} attempts allowed in 24 hours.", opens_at)
+        return Gate(
+            False,
+            _("You have used all %(attempts)s attempts allowed in 24 hours.", attempts=version.attempts_per_24h),
+            opens_at,
+        )
     last = recent[-1] if recent else None
     if last is not None and last.passed is False and version.cooldown_minutes:
         opens_at = (last.submitted_at or last.deadline_at) + timedelta(minutes=version.cooldown_minutes)
         if opens_at > now:
-            return Gate(False, "Take a short break to review the modules before trying again.", opens_at)
+            return Gate(False, _("Take a short break to review the modules before trying again."), opens_at)
     return Gate(True)
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date as babel_format_date
 
 from training.extensions import db
 from training.models import Course, CourseVersion, Organization, OutboxMessage, Role, User, UserRole, utcnow
-from training.services import compliance, mailer
+from training.services import compliance, i18n, mailer
 from training.services.mailer import Mail
 
 EXPIRING_DAYS = 30
@@ -47,8 +48,13 @@ class DueCourse:
     overdue: bool
     when: datetime  # overdue since (effective due date), or expires on
 
-    def describe(self) -> str:
-        return f"{'overdue since' if self.overdue else 'expires on'} {format_date(self.when)}"
+    def describe(self, words: i18n.Words) -> str:
+        when = format_date(self.when, words)
+        return (
+            words.gettext("overdue since %(date)s", date=when)
+            if self.overdue
+            else words.gettext("expires on %(date)s", date=when)
+        )
 
 
 @dataclass
@@ -57,18 +63,18 @@ class DuePerson:
     full_name: str
     email: str
     never_signed_in: bool
+    language: str = i18n.SOURCE_LANGUAGE  # of their emails
     courses: list[DueCourse] = field(default_factory=list)
 
 
-def format_date(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+def format_date(moment: datetime, words: i18n.Words) -> str:
+    """A day in words ("5 March 2026"), in the reader's language."""
+    if words.code == i18n.SOURCE_LANGUAGE:
+        return f"{moment.day} {moment:%B %Y}"
+    return babel_format_date(moment, "long", locale=words.code)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def due_people(org_id: int, now: datetime) -> list[DuePerson]:
+def due_people(org_id: int, now: datetime, default_language: str | None = None) -> list[DuePerson]:
     """Active people of one organization with a course overdue or expiring within 30 days. One query."""
     rows = compliance.status_rows([org_id], now)
     needs_action = sa.or_(
@@ -85,6 +91,7 @@ def due_people(org_id: int, now: datetime) -> list[DuePerson]:
             User.full_name,
             User.email,
             User.password_hash.is_(None).label("never_signed_in"),
+            User.preferred_language,
             CourseVersion.title,
         )
         .select_from(rows)
@@ -98,7 +105,10 @@ def due_people(org_id: int, now: datetime) -> list[DuePerson]:
     for row in db.session.execute(query):
         person = people.get(row.user_id)
         if person is None:
-            person = people[row.user_id] = DuePerson(row.user_id, row.full_name, row.email, bool(row.never_signed_in))
+            language = i18n.language_for(row.preferred_language, default_language)
+            person = people[row.user_id] = DuePerson(
+                row.user_id, row.full_name, row.email, bool(row.never_signed_in), language
+            )
         overdue = row.status == "overdue"
         person.courses.append(
             DueCourse(row.course_id, row.title, overdue, row.effective_due if overdue else row.best_expiry)
@@ -107,29 +117,45 @@ def due_people(org_id: int, now: datetime) -> list[DuePerson]:
 
 
 def reminder_mail(person: DuePerson, org_id: int, base_url: str) -> Mail:
+    words = i18n.in_language(person.language)
     overdue = sum(c.overdue for c in person.courses)
     expiring = len(person.courses) - overdue
-    summary = []
-    if overdue:
-        summary.append(f"{_plural(overdue, 'course')} overdue")
-    if expiring:
-        summary.append(f"{_plural(expiring, 'certificate')} expiring soon")
+    if overdue and expiring:
+        courses = words.ngettext("%(num)d course overdue", "%(num)d courses overdue", overdue)
+        certificates = words.ngettext(
+            "%(num)d certificate expiring soon", "%(num)d certificates expiring soon", expiring
+        )
+        subject = words.gettext("Training reminder: %(overdue)s, %(expiring)s", overdue=courses, expiring=certificates)
+    elif overdue:
+        subject = words.ngettext(
+            "Training reminder: %(num)d course overdue", "Training reminder: %(num)d courses overdue", overdue
+        )
+    else:
+        subject = words.ngettext(
+            "Training reminder: %(num)d certificate expiring soon",
+            "Training reminder: %(num)d certificates expiring soon",
+            expiring,
+        )
     lines = [
-        f"Hello {person.full_name},",
+        words.gettext("Hello %(name)s,", name=person.full_name),
         "",
-        "A friendly reminder about your Recognize & Report training:",
+        words.gettext("A friendly reminder about your Recognize & Report training:"),
         "",
-        *(f"- {c.title}: {c.describe()}" for c in person.courses),
+        *(f"- {c.title}: {c.describe(words)}" for c in person.courses),
         "",
-        "You can do it on your phone, between duties. Sign in to continue:",
+        words.gettext("You can do it on your phone, between duties. Sign in to continue:"),
         f"{base_url}/",
     ]
     if person.never_signed_in:
-        lines += ["", "If you have never signed in, ask your manager for a new sign-in link."]
-    lines += ["", "Thank you for helping to recognize and report human trafficking.", "Recognize & Report"]
+        lines += ["", words.gettext("If you have never signed in, ask your manager for a new sign-in link.")]
+    lines += [
+        "",
+        words.gettext("Thank you for helping to recognize and report human trafficking."),
+        "Recognize & Report",
+    ]
     return Mail(
         to=person.email,
-        subject="Training reminder: " + ", ".join(summary),
+        subject=subject,
         body="\n".join(lines) + "\n",
         kind=KIND_REMINDER,
         recipient_user_id=person.user_id,
@@ -137,65 +163,87 @@ def reminder_mail(person: DuePerson, org_id: int, base_url: str) -> Mail:
     )
 
 
-def digest_mail(
-    manager_id: int, manager_name: str, manager_email: str, org: tuple[int, str], people: list[DuePerson], base_url: str
-) -> Mail:
+@dataclass(frozen=True)
+class Manager:
+    user_id: int
+    full_name: str
+    email: str
+    language: str
+
+
+def digest_mail(manager: Manager, org: tuple[int, str], people: list[DuePerson], base_url: str) -> Mail:
+    words = i18n.in_language(manager.language)
     org_id, org_name = org
     per_course: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for person in people:
         for course in person.courses:
             per_course[course.title][0 if course.overdue else 1] += 1
-    overdue_total = sum(o for o, _ in per_course.values())
-    expiring_total = sum(e for _, e in per_course.values())
+    overdue_total = sum(o for o, _e in per_course.values())
+    expiring_total = sum(e for _o, e in per_course.values())
     # Overdue people first, so the ones who matter most are named before the list is cut.
     ordered = sorted(people, key=lambda p: (not any(c.overdue for c in p.courses), p.full_name.lower(), p.user_id))
     lines = [
-        f"Hello {manager_name},",
+        words.gettext("Hello %(name)s,", name=manager.full_name),
         "",
-        f"Today's training summary for {org_name}:",
+        words.gettext("Today's training summary for %(organization)s:", organization=org_name),
         "",
         *(
-            f"- {title}: {overdue} overdue, {expiring} expiring within {EXPIRING_DAYS} days"
+            "- "
+            + words.gettext(
+                "%(course)s: %(overdue)s overdue, %(expiring)s expiring within %(days)s days",
+                course=title,
+                overdue=overdue,
+                expiring=expiring,
+                days=EXPIRING_DAYS,
+            )
             for title, (overdue, expiring) in sorted(per_course.items())
         ),
         "",
-        f"Who needs to act ({'1 person' if len(people) == 1 else f'{len(people)} people'}):",
+        words.ngettext("Who needs to act (%(num)d person):", "Who needs to act (%(num)d people):", len(people)),
         *(
-            f"- {p.full_name}: " + "; ".join(f"{c.title}, {c.describe()}" for c in p.courses)
+            f"- {p.full_name}: " + "; ".join(f"{c.title}, {c.describe(words)}" for c in p.courses)
             for p in ordered[:DIGEST_NAME_LIMIT]
         ),
     ]
     if len(ordered) > DIGEST_NAME_LIMIT:
-        lines.append(f"and {len(ordered) - DIGEST_NAME_LIMIT} more")
+        lines.append(words.gettext("and %(count)s more", count=len(ordered) - DIGEST_NAME_LIMIT))
     lines += [
         "",
-        "Each of them gets their own reminder. See everyone's status, and send a new sign-in link to anyone",
-        "who has not signed in yet:",
+        words.gettext(
+            "Each of them gets their own reminder. See everyone's status, and send a new sign-in link to anyone "
+            "who has not signed in yet:"
+        ),
         f"{base_url}/manage/staff",
         "",
         "Recognize & Report",
     ]
     return Mail(
-        to=manager_email,
-        subject=f"{org_name} training: {overdue_total} overdue, {expiring_total} expiring within {EXPIRING_DAYS} days",
+        to=manager.email,
+        subject=words.gettext(
+            "%(organization)s training: %(overdue)s overdue, %(expiring)s expiring within %(days)s days",
+            organization=org_name,
+            overdue=overdue_total,
+            expiring=expiring_total,
+            days=EXPIRING_DAYS,
+        ),
         body="\n".join(lines) + "\n",
         kind=KIND_DIGEST,
-        recipient_user_id=manager_id,
+        recipient_user_id=manager.user_id,
         organization_id=org_id,
     )
 
 
-def _managers(org_id: int) -> list[tuple[int, str, str]]:
-    return list(
-        db.session.execute(
-            sa.select(User.id, User.full_name, User.email)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.organization_id == org_id, User.active.is_(True), UserRole.role == Role.MANAGER.value)
-            .order_by(User.id)
-        )
-        .tuples()
-        .all()
-    )
+def _managers(org_id: int, default_language: str | None) -> list[Manager]:
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name, User.email, User.preferred_language)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.organization_id == org_id, User.active.is_(True), UserRole.role == Role.MANAGER.value)
+        .order_by(User.id)
+    ).tuples()
+    return [
+        Manager(user_id, name, email, i18n.language_for(preferred, default_language))
+        for user_id, name, email, preferred in rows
+    ]
 
 
 def _record_once(mails: list[Mail], settings: mailer.MailSettings, now: datetime, report: ReminderReport) -> list[int]:
@@ -213,14 +261,15 @@ def _record_once(mails: list[Mail], settings: mailer.MailSettings, now: datetime
 
 
 def _organization(
-    org_id: int, name: str, now: datetime, base_url: str, settings: mailer.MailSettings
+    org: tuple[int, str, str | None], now: datetime, base_url: str, settings: mailer.MailSettings
 ) -> ReminderReport:
+    org_id, name, default_language = org
     report = ReminderReport()
-    people = due_people(org_id, now)
+    people = due_people(org_id, now, default_language)
     if not people:
         return report
     mails = [reminder_mail(p, org_id, base_url) for p in people]
-    mails += [digest_mail(*m, (org_id, name), people, base_url) for m in _managers(org_id)]
+    mails += [digest_mail(m, (org_id, name), people, base_url) for m in _managers(org_id, default_language)]
     ids = _record_once(mails, settings, now, report)
     db.session.commit()  # recorded before sent: a run at the same time is refused, never sends twice
     if not ids:
@@ -252,11 +301,11 @@ def send_reminders(
     ``base_url`` is the site's address, for the links in the emails; ``mail`` says how they are sent."""
     now = (now or utcnow()).astimezone(UTC)
     base_url = base_url.rstrip("/")
-    query = sa.select(Organization.id, Organization.name).order_by(Organization.id)
+    query = sa.select(Organization.id, Organization.name, Organization.default_language).order_by(Organization.id)
     if org_ids is not None:
         query = query.where(Organization.id.in_(org_ids))
     organizations = db.session.execute(query).tuples().all()
     report = ReminderReport()
-    for org_id, name in organizations:
-        report.add(_organization(org_id, name, now, base_url, mail))
+    for org in organizations:
+        report.add(_organization(org, now, base_url, mail))
     return report

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import secrets
 
+from training.services.i18n import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_CHARS = 13  # 13 x 5 = 65 random bits
 LENGTH = RANDOM_CHARS + 1
@@ -59,17 +61,28 @@ def parse_serial(text: str) -> str:
     """Return the canonical form of a typed serial, or raise SerialError with a helpful message."""
     compact = compact_form(text)
     if not compact:
-        raise SerialError("Enter the serial printed on the certificate, e.g. 7K3M-QX9A-2HTD-VE.")
+        raise SerialError(_("Enter the serial printed on the certificate, e.g. 7K3M-QX9A-2HTD-VE."))
     bad = sorted({ch for ch in compact if ch not in _VALUE})
     if bad:
         raise SerialError(
-            f"A serial uses only digits and the letters A–Z except I, L, O and U; “{''.join(bad)}” cannot appear."
+            _(
+                "A serial uses only digits and the letters A–Z except I, L, O and U; “%(found)s” cannot appear.",
+                found="".join(bad),
+            )
         )
     if len(compact) != LENGTH:
-        raise SerialError(f"A serial has {LENGTH} characters (shown in groups of four); this one has {len(compact)}.")
+        raise SerialError(
+            _(
+                "A serial has %(length)s characters (shown in groups of four); this one has %(found)s.",
+                length=LENGTH,
+                found=len(compact),
+            )
+        )
     if _check_char(compact[:-1]) != compact[-1]:
         raise CheckCharacterError(
-            "This serial has a typing mistake: its last character does not match the others. "
-            "Check each character against the certificate."
+            _(
+                "This serial has a typing mistake: its last character does not match the others. "
+                "Check each character against the certificate."
+            )
         )
     return format_serial(compact)

@@ -31,9 +31,11 @@ from sqlalchemy.orm import selectinload
 from training.extensions import db
 from training.models import JobFunction, Organization, Role, StaffImport, User, utcnow
 from training.policy import can_change_email_directly, within_managers_reach
-from training.services import accounts, audit, batches, csv_safe, guarded, people, requirements
+from training.services import accounts, audit, batches, csv_safe, guarded, i18n, people, requirements
 from training.services.accounts import normalize_email
 from training.services.errors import ServiceError
+from training.services.i18n import N_, ngettext
+from training.services.i18n import gettext as _
 from training.services.mailer import Mail
 
 TEMPLATE_COLUMNS = ["email", "full_name", "employee_number", "job_function", "base"]
@@ -45,9 +47,9 @@ MAX_LINE_CHARACTERS = 10_000  # a staff row is about 100
 UNAPPLIED_KEPT_FOR = timedelta(days=1)  # previews never confirmed are cleared after this
 
 # Said of an address held outside the organization, in words that do not tell that it is held at all.
-UNUSABLE_EMAIL = "This email address cannot be used; ask the person for another or contact the administrator."
-FIX_REJECTED = "Fix the rejected rows and upload again."
-CONCURRENT_CHANGE = (
+# (In English here; translated where they are said.)
+UNUSABLE_EMAIL = N_("This email address cannot be used; ask the person for another or contact the administrator.")
+CONCURRENT_CHANGE = N_(
     "Another change to your staff was saved at the same moment, so nothing from this file was imported. "
     "Upload it again to see what it would change now."
 )
@@ -154,27 +156,27 @@ def _file_error(message: str) -> ServiceError:
 def size_text(n: int) -> str:
     """A file size as people read it: 812 bytes, 340 KiB, 1.2 MiB."""
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MiB"
+        return _("%(size)s MiB", size=i18n.number(round(n / (1024 * 1024), 1), "0.0"))
     if n >= 1024:
-        return f"{n / 1024:.0f} KiB"
-    return f"{n} bytes"
+        return _("%(size)s KiB", size=i18n.number(round(n / 1024)))
+    return ngettext("%(num)d byte", "%(num)d bytes", n)
 
 
 def _decode(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
-        raise _file_error("This is an Excel workbook, not a CSV file. In Excel choose Save As › 'CSV UTF-8'.")
+        raise _file_error(_("This is an Excel workbook, not a CSV file. In Excel choose Save As › 'CSV UTF-8'."))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _file_error(f"The file is not UTF-8 (line {line}). In Excel choose 'CSV UTF-8'.") from exc
+        raise _file_error(_("The file is not UTF-8 (line %(line)s). In Excel choose 'CSV UTF-8'.", line=line)) from exc
     if not text.strip():
-        raise _file_error("The file is empty.")
+        raise _file_error(_("The file is empty."))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise _file_error(f"The file contains a NUL character (line {line}): it is not a text CSV file.")
+        raise _file_error(_("The file contains a NUL character (line %(line)s): it is not a text CSV file.", line=line))
     return text
 
 
@@ -191,8 +193,13 @@ def _check_line_lengths(text: str) -> None:
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if len(line) > MAX_LINE_CHARACTERS:
             raise _file_error(
-                f"Line {number} is {len(line):,} characters long; a line may have at most "
-                f"{MAX_LINE_CHARACTERS:,}. Is this the staff file? Start from the template."
+                _(
+                    "Line %(line)s is %(length)s characters long; a line may have at most %(most)s. Is this the staff "
+                    "file? Start from the template.",
+                    line=number,
+                    length=i18n.number(len(line)),
+                    most=i18n.number(MAX_LINE_CHARACTERS),
+                )
             )
 
 
@@ -211,25 +218,36 @@ def _header(cells: list[str], line: int) -> list[str]:
     """The column name of each position ("" for an empty cell); raises if the header is not right."""
     if len(cells) > MAX_IMPORT_COLUMNS:
         raise _file_error(
-            f"Line {line} has {len(cells):,} columns; a staff file has at most {MAX_IMPORT_COLUMNS} "
-            f"({', '.join(TEMPLATE_COLUMNS)}). Start from the template."
+            _(
+                "Line %(line)s has %(count)s columns; a staff file has at most %(most)s (%(columns)s). "
+                "Start from the template.",
+                line=line,
+                count=i18n.number(len(cells)),
+                most=MAX_IMPORT_COLUMNS,
+                columns=", ".join(TEMPLATE_COLUMNS),
+            )
         )
     names = [_column_name(c) for c in cells]
     problems = []
     counts = Counter(names)
     duplicated = sorted(n for n, count in counts.items() if n and count > 1)
     if duplicated:
-        problems.append("these columns appear twice: " + ", ".join(duplicated))
+        problems.append(_("these columns appear twice: %(columns)s", columns=", ".join(duplicated)))
     missing = [c for c in TEMPLATE_COLUMNS if c not in counts]
     if missing:
-        problems.append("missing columns: " + ", ".join(missing))
+        problems.append(_("missing columns: %(columns)s", columns=", ".join(missing)))
     unknown = [c.strip() for c, n in zip(cells, names, strict=True) if n and n not in TEMPLATE_COLUMNS]
     if unknown:
-        problems.append("unknown columns: " + ", ".join(unknown))
+        problems.append(_("unknown columns: %(columns)s", columns=", ".join(unknown)))
     if problems:
         raise _file_error(
-            "The first line must be the header "
-            f"({', '.join(TEMPLATE_COLUMNS)}). Line {line} has {'; '.join(problems)}. Start from the template."
+            _(
+                "The first line must be the header (%(columns)s). Line %(line)s has %(problems)s. "
+                "Start from the template.",
+                columns=", ".join(TEMPLATE_COLUMNS),
+                line=line,
+                problems="; ".join(problems),
+            )
         )
     return names
 
@@ -258,15 +276,20 @@ def _records(text: str, max_rows: int) -> list[_Record]:
                 continue
             if len(records) == max_rows:
                 raise _file_error(
-                    f"The file has more than {max_rows:,} staff rows. Split it into files of at most {max_rows:,}."
+                    _(
+                        "The file has more than %(rows)s staff rows. Split it into files of at most %(rows)s.",
+                        rows=i18n.number(max_rows),
+                    )
                 )
             values = {n: c.strip() for n, c in zip(names, cells, strict=False) if n}
             extra = sum(1 for c in cells[len(names) :] if c.strip())
             records.append(_Record(line, {c: values.get(c, "") for c in TEMPLATE_COLUMNS}, extra))
     except csv.Error as exc:
-        raise _file_error(f"Line {reader.line_num} cannot be read as CSV ({exc}).") from exc
+        raise _file_error(
+            _("Line %(line)s cannot be read as CSV (%(problem)s).", line=reader.line_num, problem=exc)
+        ) from exc
     if not records:
-        raise _file_error("The file has no staff rows under the header.")
+        raise _file_error(_("The file has no staff rows under the header."))
     return records
 
 
@@ -324,7 +347,7 @@ class _Planner:
                 employee_number=number,
                 job_function=code or raw["job_function"],
                 base=raw["base"].upper(),
-                reasons=[f"email: {UNUSABLE_EMAIL}"],
+                reasons=[f"email: {_(UNUSABLE_EMAIL)}"],
             )
         fields = people.PersonFields(
             email=raw["email"],
@@ -372,28 +395,43 @@ class _Planner:
         """The people service's objections, worded for a file, and the file's own: repeats and stray cells."""
         errors = dict(errors)
         if row.email == TEMPLATE_EXAMPLE[0]:
-            errors["email"] = "This is the template's example row: delete it."
+            errors["email"] = _("This is the template's example row: delete it.")
         elif "email" not in errors and row.email in self.email_line:
-            errors["email"] = f"The same email address is on line {self.email_line[row.email]}."
+            errors["email"] = _("The same email address is on line %(line)s.", line=self.email_line[row.email])
         if not record.values["job_function"]:
-            errors["job_function"] = "Enter the job function: " + _job_function_names() + "."
+            errors["job_function"] = _("Enter the job function: %(names)s.", names=_job_function_names())
         elif "job_function" in errors:
             written = record.values["job_function"]
-            errors["job_function"] = f"Unknown job function {written!r}: use one of {_job_function_names()}."
+            errors["job_function"] = _(
+                "Unknown job function %(written)s: use one of %(names)s.",
+                written=repr(written),
+                names=_job_function_names(),
+            )
         number = row.employee_number
         holder = self.by_number.get(number) if number else None
         if "employee_number" in errors and holder is not None and holder is not person:
-            errors["employee_number"] = f"{number} already belongs to {holder.full_name} ({holder.email})."
+            errors["employee_number"] = _(
+                "%(number)s already belongs to %(name)s (%(email)s).",
+                number=number,
+                name=holder.full_name,
+                email=holder.email,
+            )
         elif number and "employee_number" not in errors and number in self.number_line:
-            errors["employee_number"] = f"The same employee number is on line {self.number_line[number]}."
+            errors["employee_number"] = _(
+                "The same employee number is on line %(line)s.", line=self.number_line[number]
+            )
         reasons = [f"{column}: {errors[column]}" for column in TEMPLATE_COLUMNS if errors.get(column)]
         reasons += [message for key, message in errors.items() if key not in TEMPLATE_COLUMNS]
         if not reasons and person is not None and person.id in self.person_line:
-            reasons.append(f"This row matches the same person as line {self.person_line[person.id]}.")
+            reasons.append(_("This row matches the same person as line %(line)s.", line=self.person_line[person.id]))
         if record.extra:
             reasons.append(
-                f"The line has {record.extra} value(s) beyond the header's {len(TEMPLATE_COLUMNS)} columns: "
-                "look for a stray comma or semicolon."
+                _(
+                    "The line has %(extra)s value(s) beyond the header's %(columns)s columns: "
+                    "look for a stray comma or semicolon.",
+                    extra=record.extra,
+                    columns=len(TEMPLATE_COLUMNS),
+                )
             )
         return reasons
 
@@ -411,14 +449,22 @@ def _refusals(person: User, changes: dict[str, tuple[str | None, str | None]]) -
     """Why an import may not make these changes to this person (none when it may)."""
     if changes and not within_managers_reach(person):
         return [
-            f"{person.full_name}'s account holds the roles {person.role_labels}: an import changes learners only. "
-            "Leave this row out, or ask the administrator to make the change."
+            _(
+                "%(name)s's account holds the roles %(roles)s: an import changes learners only. "
+                "Leave this row out, or ask the administrator to make the change.",
+                name=person.full_name,
+                roles=person.role_labels,
+            )
         ]
     if "email" in changes and not can_change_email_directly(person):
         return [
-            f"email: {person.full_name} has already signed in, so an import cannot change their address "
-            f"(now {person.email}). Keep it in the file; the administrator can change it, and the new "
-            "address must then confirm it."
+            "email: "
+            + _(
+                "%(name)s has already signed in, so an import cannot change their address (now %(email)s). Keep it "
+                "in the file; the administrator can change it, and the new address must then confirm it.",
+                name=person.full_name,
+                email=person.email,
+            )
         ]
     return []
 
@@ -445,8 +491,13 @@ def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_r
     max_rows = MAX_IMPORT_ROWS if max_rows is None else max_rows
     if len(data) > max_bytes:
         raise _file_error(
-            f"The file is {size_text(len(data))} ({len(data):,} bytes); "
-            f"the largest accepted is {size_text(max_bytes)}. Split it into smaller files."
+            _(
+                "The file is %(size)s (%(bytes)s bytes); the largest accepted is %(most)s. "
+                "Split it into smaller files.",
+                size=size_text(len(data)),
+                bytes=i18n.number(len(data)),
+                most=size_text(max_bytes),
+            )
         )
     records = _records(_decode(data), max_rows)
     planner = _Planner(org, (_email_key(record.values["email"]) for record in records))
@@ -458,15 +509,15 @@ def parse(data: bytes, org: Organization, *, max_bytes: int | None = None, max_r
 
 def _check_can_apply(plan: ImportPlan, org: Organization, acting_user: User | None) -> None:
     if plan.organization_id != org.id:
-        raise ServiceError("This import belongs to another organization.")
+        raise ServiceError(_("This import belongs to another organization."))
     if acting_user is None:
-        raise ServiceError("Only the organization's managers can import its staff.")
+        raise ServiceError(_("Only the organization's managers can import its staff."))
     own_manager = acting_user.organization_id == org.id and acting_user.has_role(Role.MANAGER)
     if not (own_manager or acting_user.has_role(Role.ADMIN)):
-        raise ServiceError("Only the organization's managers can import its staff.")
+        raise ServiceError(_("Only the organization's managers can import its staff."))
     if not plan.can_apply:
         lines = ", ".join(str(row.line) for row in plan.rejected)
-        raise ServiceError(f"{FIX_REJECTED} Rejected lines: {lines}.")
+        raise ServiceError(_("Fix the rejected rows and upload again. Rejected lines: %(lines)s.", lines=lines))
 
 
 def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]:
@@ -488,7 +539,9 @@ def _write(plan: ImportPlan, org: Organization) -> tuple[list[User], list[User]]
         elif row.action == Action.UPDATE:
             member = db.session.get(User, row.user_id)
             if member is None or member.organization_id != org.id:
-                raise ServiceError(f"Line {row.line}: this person is no longer in your organization. Upload again.")
+                raise ServiceError(
+                    _("Line %(line)s: this person is no longer in your organization. Upload again.", line=row.line)
+                )
             for key, (_now, after) in row.changes.items():
                 setattr(member, key, after)
             updated.append(member)
@@ -524,7 +577,7 @@ def apply(plan: ImportPlan, org: Organization, actor: audit.Actor) -> ImportResu
         db.session.commit()
     except sa.exc.IntegrityError as clash:
         db.session.rollback()
-        raise ServiceError(CONCURRENT_CHANGE) from clash
+        raise ServiceError(_(CONCURRENT_CHANGE)) from clash
     except Exception:
         db.session.rollback()
         raise
@@ -559,8 +612,10 @@ def find_upload(org: Organization, import_id: int) -> StaffImport | None:
 
 
 def _already_applied(upload: StaffImport) -> ServiceError:
-    when = upload.applied_at.strftime("%-d %b %Y %H:%M UTC") if upload.applied_at else "already"
-    return ServiceError(f"This file was already imported ({when}). Nothing was changed.")
+    if upload.applied_at is None:
+        return ServiceError(_("This file was already imported. Nothing was changed."))
+    when = i18n.moment(upload.applied_at, "d MMM y HH:mm 'UTC'")
+    return ServiceError(_("This file was already imported (%(when)s). Nothing was changed.", when=when))
 
 
 def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple[ImportPlan, ImportResult | None]:
@@ -573,7 +628,7 @@ def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple
     if upload.applied_at is not None:
         raise _already_applied(upload)
     if fingerprint(upload.data) != upload.fingerprint:
-        raise ServiceError("The stored file is damaged. Upload it again.")
+        raise ServiceError(_("The stored file is damaged. Upload it again."))
     plan = parse(upload.data, org)
     if not plan.can_apply:
         return plan, None
@@ -591,17 +646,31 @@ def confirm(upload: StaffImport, org: Organization, actor: audit.Actor) -> tuple
 
 
 def invitation_mail(person: User, org: Organization, link: str, valid_days: int) -> Mail:
-    """The email that brings a newly imported person to set their password."""
-    body = (
-        f"Hello {person.full_name},\n\n"
-        f"{org.name} has added you to Recognize & Report, the training that helps aviation staff "
-        "recognize the signs of human trafficking and report them safely.\n\n"
-        f"Choose your password with this link. It works once and expires in {valid_days} days:\n{link}\n\n"
-        "If you did not expect this message, tell your manager.\n"
+    """The email that brings a newly imported person to set their password (in their language)."""
+    words = i18n.in_language(i18n.language_for(person.preferred_language, org.default_language))
+    body = "".join(
+        [
+            words.gettext("Hello %(name)s,", name=person.full_name),
+            "\n\n",
+            words.gettext(
+                "%(organization)s has added you to Recognize & Report, the training that helps aviation staff "
+                "recognize the signs of human trafficking and report them safely.",
+                organization=org.name,
+            ),
+            "\n\n",
+            words.ngettext(
+                "Choose your password with this link. It works once and expires in %(num)d day:",
+                "Choose your password with this link. It works once and expires in %(num)d days:",
+                valid_days,
+            ),
+            f"\n{link}\n\n",
+            words.gettext("If you did not expect this message, tell your manager."),
+            "\n",
+        ]
     )
     return Mail(
         to=person.email,
-        subject=f"Your Recognize & Report account at {org.name}",
+        subject=words.gettext("Your Recognize & Report account at %(organization)s", organization=org.name),
         body=body,
         kind="invitation",
         recipient_user_id=person.id,

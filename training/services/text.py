@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from training.services.i18n import gettext as _
+
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs"}
 _JOINERS = {"\u200c", "\u200d"}  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
 
@@ -45,13 +47,18 @@ def hidden_character_problem(text: str) -> str | None:
     if index is None:
         return None
     char = text[index]
-    name = unicodedata.name(char, "a control character")
-    return (
-        f"Remove the invisible character U+{ord(char):04X} ({name}) after "
-        f"{_shown_before(text, index)}: it can hide or reorder what others see."
-    )
-
-
-def _shown_before(text: str, index: int) -> str:
+    code, name = f"U+{ord(char):04X}", unicodedata.name(char, "") or _("a control character")
     before = text[:index][-20:]
-    return f"“{before}”" if before.strip() else "the start"
+    if before.strip():
+        return _(
+            "Remove the invisible character %(code)s (%(name)s) after “%(before)s”: it can hide or reorder what "
+            "others see.",
+            code=code,
+            name=name,
+            before=before,
+        )
+    return _(
+        "Remove the invisible character %(code)s (%(name)s) after the start: it can hide or reorder what others see.",
+        code=code,
+        name=name,
+    )
