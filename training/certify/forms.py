@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -11,19 +12,22 @@ class SerialForm(Form):
     class Meta:
         csrf = False  # a GET search form: it changes nothing
 
-    serial = StringField("Certificate serial", description="As printed on the certificate, e.g. 7K3M-QX9A-2HTD-VE.")
-    submit = SubmitField("Verify")
+    serial = StringField(
+        _l("Certificate serial"),
+        description=_l("As printed on the certificate, e.g. %(serial)s.", serial="7K3M-QX9A-2HTD-VE"),
+    )
+    submit = SubmitField(_l("Verify"))
 
 
 class UploadForm(Form):
-    pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to compare.")])
-    submit = SubmitField("Compare with the issued certificate")
+    pdf = FileField(_l("Certificate PDF"), validators=[FileRequired(_l("Choose the PDF file to compare."))])
+    submit = SubmitField(_l("Compare with the issued certificate"))
 
 
 class RevokeForm(Form):
     reason = TextAreaField(
-        "Reason",
-        description="Kept on record and shown on the verification page as the revocation date only.",
-        validators=[DataRequired("Say why the certificate is revoked."), Length(max=500)],
+        _l("Reason"),
+        description=_l("Kept on record and shown on the verification page as the revocation date only."),
+        validators=[DataRequired(_l("Say why the certificate is revoked.")), Length(max=500)],
     )
-    submit = SubmitField("Revoke certificate")
+    submit = SubmitField(_l("Revoke certificate"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from training.certify.forms import RevokeForm, SerialForm, UploadForm
@@ -112,6 +113,6 @@ def revoke(serial: str):
     if form.validate_on_submit():
         with refusals_shown(form):
             issuing.revoke(certificate, form.reason.data or "", actor=actor_from_request())
-            flash(f"Certificate {certificate.serial} is revoked.", "success")
+            flash(_("Certificate %(serial)s is revoked.", serial=certificate.serial), "success")
             return redirect(url_for("certify.verify", serial=certificate.serial))
     return render_template("certify/revoke.html", certificate=certificate, form=form)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
@@ -9,8 +10,8 @@ from training.web.forms import Form, choices
 class CheckForm(Form):
     """A module's "check yourself" question (ungraded, instant feedback, no JavaScript needed)."""
 
-    answer = RadioField("Your answer", validators=[InputRequired("Choose an answer.")])
-    submit = SubmitField("Check my answer")
+    answer = RadioField(_l("Your answer"), validators=[InputRequired(_l("Choose an answer."))])
+    submit = SubmitField(_l("Check my answer"))
 
     @classmethod
     def for_check(cls, check: dict, formdata: object = None) -> CheckForm:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -20,6 +21,7 @@ from training.web.settings import certificate_settings
 bp = Blueprint("learn", __name__, template_folder="templates")
 bp.add_app_template_filter(contacts.dial_string, "dial")
 bp.add_app_template_global(question_type, "question_type")
+bp.add_app_template_global(contacts.channel_label, "channel_label")
 
 CONTENT_LANGUAGE = "content_language"  # the session key of a course language chosen with a switch link
 
@@ -147,7 +149,7 @@ def complete(slug: str, module_slug: str):
     following = standing.next_module_slug()
     if following:
         return redirect(url_for("learn.module", slug=slug, module_slug=following))
-    flash("Every module is complete. The final quiz is open.", "success")
+    flash(_("Every module is complete. The final quiz is open."), "success")
     return redirect(url_for("learn.quiz_landing", slug=slug))
 
 
@@ -223,7 +225,7 @@ def attempt(attempt_id: int):
         if not quiz.submit(
             item, answers, actor=actor_from_request(), certificates=certificate_settings(), language=language
         ):
-            flash("This attempt was already submitted; it was graded once.", "info")
+            flash(_("This attempt was already submitted; it was graded once."), "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     if item.is_open:
         if (
@@ -233,7 +235,7 @@ def attempt(attempt_id: int):
         else:
             return _attempt_page(item, quiz.questions_of(item))
     elif request.method == "POST":
-        flash("This attempt was already submitted; it was graded once.", "info")
+        flash(_("This attempt was already submitted; it was graded once."), "info")
         return redirect(url_for("learn.attempt", attempt_id=item.id))
     certificate, reason = None, ""
     if item.passed:

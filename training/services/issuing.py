@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from training.extensions import db
 from training.models import (
@@ -27,12 +28,13 @@ from training.models import (
     User,
     utcnow,
 )
-from training.services import audit, card_text, contacts, i18n, pdf, serials, signing, text
+from training.services import audit, card_text, contacts, i18n, pdf, serials, signing, text, translations
 from training.services.dates import add_months
 from training.services.errors import ServiceError
 from training.services.i18n import gettext as _
 
-DATE_FORMAT = "%-d %B %Y"
+# How the certificate and the wallet card write a date (a Babel pattern): "23 November 2025", "23 Novemba 2025".
+DATE_PATTERN = "d MMMM y"
 
 
 @dataclass(frozen=True)
@@ -173,25 +175,64 @@ def render_signed_certificate(certificate: Certificate, org: Organization, setti
 
     Issuing stores these bytes with their SHA-256, and they are never rendered again for that certificate.
     """
+    language = holder_language(certificate)
+    words = i18n.in_language(language)
     logo = db.session.scalar(sa.select(Organization.logo).where(Organization.id == org.id))
     context = {
-        **_shown_on_both(certificate, settings),
+        **_shown_on_both(certificate, settings, language),
         "employee_number": certificate.employee_number or "",
-        "job_function": JobFunction(certificate.job_function).english_label,
+        "job_function": words.gettext(JobFunction(certificate.job_function).english_label),
         "logo_data_uri": pdf.image_data_uri(logo, org.logo_mime),
         "version_label": certificate.version_label,
         "content_hash_short": certificate.content_hash[:12],
-        "issued_on": certificate.issued_at.strftime(DATE_FORMAT),
+        "issued_on": written_date(certificate.issued_at, language),
     }
     return _render_signed(
         settings,
         "certificate.html",
         context,
-        title=f"Certificate {certificate.serial}: {certificate.course_title}",
-        subject=f"{certificate.holder_name}, {certificate.organization_name}: {certificate.course_title} "
-        f"(version {certificate.version_label}), valid until {context['expires_on']}",
+        language,
+        title=words.gettext(
+            "Certificate %(serial)s: %(course)s", serial=certificate.serial, course=certificate.course_title
+        ),
+        subject=words.gettext(
+            "%(holder)s, %(organization)s: %(course)s (version %(version)s), valid until %(day)s",
+            holder=certificate.holder_name,
+            organization=certificate.organization_name,
+            course=certificate.course_title,
+            version=certificate.version_label,
+            day=context["expires_on"],
+        ),
         reason=f"Certificate {certificate.serial} issued",
     )
+
+
+def holder_language(certificate: Certificate) -> str:
+    """The language a certificate and its wallet card print in: the holder's own choice, else their
+    organization's default, else English."""
+    holder = db.session.get(User, certificate.user_id)
+    return i18n.language_of(holder) if holder is not None else i18n.SOURCE_LANGUAGE
+
+
+def written_date(moment: datetime, language: str) -> str:
+    """A day as the certificate writes it in ``language``: "23 November 2025", "23 نوفمبر 2025"."""
+    return format_date(moment.date(), DATE_PATTERN, locale=language)
+
+
+def course_titles(certificate: Certificate, language: str) -> tuple[str, str]:
+    """The course title to print in ``language``, and the English title to print beneath it: the translated
+    title when the course version has a complete translation in that language, else the English title
+    alone (and no second title)."""
+    english = certificate.course_title
+    if language == i18n.SOURCE_LANGUAGE:
+        return english, ""
+    version = db.session.get(CourseVersion, certificate.course_version_id)
+    if version is None:
+        return english, ""
+    texts = translations.texts_for(version, language)
+    if not texts.translated or texts.title == english:
+        return english, ""
+    return texts.title, english
 
 
 def wallet_card(certificate: Certificate, settings: CertificateSettings) -> bytes:
@@ -201,29 +242,34 @@ def wallet_card(certificate: Certificate, settings: CertificateSettings) -> byte
     Rendered on request (contacts change); the certificate PDF itself is never re-rendered. The contacts
     flow over as many card-sized panels as they need, so nothing on the card is ever cut off.
     """
+    language = holder_language(certificate)
+    words = i18n.in_language(language)
     context = {
-        **_shown_on_both(certificate, settings),
-        "contacts": [_card_contact(c) for c in contacts.contacts_of(certificate.organization_id)],
+        **_shown_on_both(certificate, settings, language),
+        "contacts": [_card_contact(c, words) for c in contacts.contacts_of(certificate.organization_id)],
     }
     return _render_signed(
         settings,
         "wallet-card.html",
         context,
-        title=f"Wallet card {certificate.serial}",
-        subject=f"{certificate.holder_name}: how to report",
+        language,
+        title=words.gettext("Wallet card %(serial)s", serial=certificate.serial),
+        subject=words.gettext("%(holder)s: how to report", holder=certificate.holder_name),
         reason=f"Wallet card for certificate {certificate.serial}",
     )
 
 
-def _shown_on_both(certificate: Certificate, settings: CertificateSettings) -> dict[str, object]:
-    """What the certificate and the wallet card both show: who, which course, until when, and where
-    (and by which QR code) anyone can check it."""
+def _shown_on_both(certificate: Certificate, settings: CertificateSettings, language: str) -> dict[str, object]:
+    """What the certificate and the wallet card both show: who, which course (in ``language``, with the
+    English title beneath a translated one), until when, and where (and by which QR code) anyone can check it."""
     url = settings.verify_url(certificate.serial)
+    title, english_title = course_titles(certificate, language)
     return {
         "holder_name": certificate.holder_name,
         "organization_name": certificate.organization_name,
-        "course_title": certificate.course_title,
-        "expires_on": certificate.expires_at.strftime(DATE_FORMAT),
+        "course_title": title,
+        "course_title_english": english_title,
+        "expires_on": written_date(certificate.expires_at, language),
         "serial": certificate.serial,
         "verify_url": url,
         "qr_data_uri": pdf.qr_data_uri(url),
@@ -232,20 +278,32 @@ def _shown_on_both(certificate: Certificate, settings: CertificateSettings) -> d
 
 
 def _render_signed(
-    settings: CertificateSettings, template: str, context: dict[str, object], *, title: str, subject: str, reason: str
+    settings: CertificateSettings,
+    template: str,
+    context: dict[str, object],
+    language: str,
+    *,
+    title: str,
+    subject: str,
+    reason: str,
 ) -> bytes:
-    """``template`` rendered to PDF with its metadata, and signed with the configured key."""
+    """``template`` rendered to PDF in ``language`` with its metadata, and signed with the configured key."""
     rendered = _templates(settings).render(
-        template, context, metadata={"title": title, "author": "Recognize & Report", "subject": subject}
+        template,
+        context,
+        metadata={"title": title, "author": "Recognize & Report", "subject": subject},
+        language=language,
     )
     return signing.sign_pdf(rendered, signer(settings), reason=reason)
 
 
-def _card_contact(contact: ReportingContact) -> dict[str, object]:
+def _card_contact(contact: ReportingContact, words: i18n.Words) -> dict[str, object]:
     """A contact for the card: each text also cut into parts, numbers and addresses to keep on one line."""
     return {
         "name": contact.name,
-        "channel": contacts.CHANNELS.get(contact.channel, contact.channel),
+        "channel": words.gettext(contacts.CHANNELS[contact.channel])
+        if contact.channel in contacts.CHANNELS
+        else contact.channel,
         "value": contact.value,
         "when_to_use": contact.when_to_use,
         "name_parts": card_text.split(contact.name),
@@ -263,11 +321,12 @@ def pdf_bytes(certificate: Certificate) -> bytes:
 
 
 # What each stored PDF is, by its SHA-256: the bytes of an issued certificate never change.
-_standards: dict[str, str] = {}
+_standards: dict[str, pdf.Standard] = {}
 
 
-def pdf_standard(certificate: Certificate) -> str:
-    """Which standards the certificate's PDF meets, read from the stored file itself (once per process)."""
+def pdf_standard(certificate: Certificate) -> pdf.Standard:
+    """Which standards the certificate's PDF meets, read from the stored file itself (once per process);
+    ``str()`` says it in the current language."""
     said = _standards.get(certificate.pdf_sha256)
     if said is None:
         said = pdf.describe(pdf_bytes(certificate))

@@ -7,6 +7,10 @@ A template's stylesheet is the ``.css`` file of the same name beside it. It is p
 (again only when the file changes) and handed to WeasyPrint ready-made, with a font configuration kept
 for the thread: parsing the certificate's stylesheet on every render took about a third of its time.
 
+A template is rendered in one language (the holder's): its ``{% trans %}`` blocks and ``_()`` calls
+speak that language, and it is given ``language`` and ``direction`` ("ltr", or "rtl" for Arabic) for
+its ``<html lang dir>``.
+
 Every PDF is written as PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP metadata) and
 tagged (a structure tree from the HTML, so screen readers read it in order). The signature pyHanko
 adds afterwards is an incremental update that keeps both.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import threading
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
@@ -25,9 +30,12 @@ from urllib.parse import unquote, urlsplit
 import pypdf
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from training.services import i18n
 
 PDF_VARIANT = "pdf/a-3b"
 # PDF/A's output intent: WeasyPrint's own sRGB profile, read once per thread through a stylesheet rule
@@ -52,15 +60,36 @@ class FolderOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def css_string(value: object) -> Markup:
+    """``value`` as a quoted CSS string, safe inside a ``<style>`` element (for a margin box's ``content``)."""
+    escaped = "".join(c if c.isalnum() or c in " .,;:!?()-'" or ord(c) > 127 else f"\\{ord(c):x} " for c in str(value))
+    return Markup(f'"{escaped}"')  # noqa: S704 — every character but letters, digits and plain punctuation is escaped
+
+
 class TemplateFolder:
     def __init__(self, folder: Path):
         self.folder = folder.resolve()
-        self.env = Environment(
-            loader=FileSystemLoader(str(self.folder)),
-            autoescape=select_autoescape(["html"]),
-            undefined=StrictUndefined,
-        )
+        self._environments: dict[str, Environment] = {}
         self._per_thread = threading.local()
+
+    def environment(self, language: str = i18n.SOURCE_LANGUAGE) -> Environment:
+        """The templates with their messages in ``language`` (one environment per language, made once)."""
+        env = self._environments.get(language)
+        if env is None:
+            env = Environment(
+                loader=FileSystemLoader(str(self.folder)),
+                autoescape=select_autoescape(["html"]),
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+            )
+            env.policies["ext.i18n.trimmed"] = True
+            env.install_gettext_translations(i18n.catalog(language), newstyle=True)  # type: ignore[attr-defined]
+            env.filters["css_string"] = css_string
+            env = self._environments.setdefault(language, env)
+        return env
 
     def _fonts(self) -> FontConfiguration:
         fonts = getattr(self._per_thread, "fonts", None)
@@ -90,8 +119,16 @@ class TemplateFolder:
             cache[key] = CSS(filename=str(path), url_fetcher=FolderOnlyFetcher(self.folder), font_config=fonts)
         return [cache[key]]
 
-    def render(self, template: str, context: dict[str, Any], *, metadata: dict[str, str]) -> bytes:
-        html = self.env.get_template(template).render(**context)
+    def render(
+        self, template: str, context: dict[str, Any], *, metadata: dict[str, str], language: str = i18n.SOURCE_LANGUAGE
+    ) -> bytes:
+        language = language if i18n.known(language) else i18n.SOURCE_LANGUAGE
+        direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+        html = (
+            self.environment(language)
+            .get_template(template)
+            .render(**{"language": language, "direction": direction, **context})
+        )
         fetcher = FolderOnlyFetcher(self.folder)
         fonts = self._fonts()
         document = HTML(string=html, base_url=str(self.folder) + "/", url_fetcher=fetcher).render(
@@ -117,9 +154,29 @@ def image_data_uri(data: bytes | None, mime: str | None) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def describe(data: bytes) -> str:
-    """Which standards a PDF meets, in words: "PDF/A-3b (archival), tagged for screen readers, digitally
-    signed (PAdES)" for what is rendered and signed here now; certificates issued earlier say less."""
+@dataclass(frozen=True)
+class Standard:
+    """What a PDF file is: its PDF/A part and conformance ("3b") if any, tagged or not, and how it is signed."""
+
+    pdf_a: str = ""
+    tagged: bool = False
+    signed: str = ""  # "", "signed" or "pades"
+
+    def __str__(self) -> str:
+        """In words, in the current language: "PDF/A-3b (archival), tagged for screen readers, digitally
+        signed (PAdES)" for what is rendered and signed here now; certificates issued earlier say less."""
+        said = [i18n.gettext("PDF/A-%(level)s (archival)", level=self.pdf_a) if self.pdf_a else "PDF"]
+        if self.tagged:
+            said.append(i18n.gettext("tagged for screen readers"))
+        if self.signed == "pades":
+            said.append(i18n.gettext("digitally signed (PAdES)"))
+        elif self.signed:
+            said.append(i18n.gettext("digitally signed"))
+        return i18n.gettext(", ").join(said)
+
+
+def describe(data: bytes) -> Standard:
+    """Which standards a PDF meets, read from the file (shown in words with ``str()``)."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         root = cast(pypdf.generic.DictionaryObject, reader.trailer["/Root"])  # the catalog is a dictionary
@@ -129,11 +186,9 @@ def describe(data: bytes) -> str:
         tagged = bool((root.get("/MarkInfo") or {}).get("/Marked")) and "/StructTreeRoot" in root
         signatures = [f for f in (reader.get_fields() or {}).values() if f.get("/FT") == "/Sig" and f.get("/V")]
     except (pypdf.errors.PyPdfError, KeyError, ValueError):
-        return "PDF"
-    said = [f"PDF/A-{part}{(conformance or '').lower()} (archival)" if part else "PDF"]
-    if tagged:
-        said.append("tagged for screen readers")
+        return Standard()
+    signed = ""
     if signatures:
         pades = any(s["/V"].get("/SubFilter") == "/ETSI.CAdES.detached" for s in signatures)
-        said.append("digitally signed (PAdES)" if pades else "digitally signed")
-    return ", ".join(said)
+        signed = "pades" if pades else "signed"
+    return Standard(f"{part}{(conformance or '').lower()}" if part else "", tagged, signed)

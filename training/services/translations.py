@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from training.content.translations import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE
 from training.extensions import db
 from training.models import CourseTranslation, CourseVersion, Module, Question
+from training.services import i18n
 
 __all__ = [
     "LANGUAGES",
@@ -89,7 +90,14 @@ class QuestionText:
 
     def shown(self, options: list[dict[str, str]]) -> list[dict[str, str]]:
         """Options (in the order given, e.g. as an attempt shows them) with their texts in this language."""
-        return [{**option, "text": self.option_texts.get(option["id"], option["text"])} for option in options]
+        return [{**option, "text": self._text_of(option)} for option in options]
+
+    def _text_of(self, option: dict[str, str]) -> str:
+        if option["id"] in self.option_texts:
+            return self.option_texts[option["id"]]
+        if self.question.type == "true_false":  # "True" and "False", in the interface's language
+            return i18n.gettext(option["text"])
+        return option["text"]
 
 
 @dataclass(frozen=True)

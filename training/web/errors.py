@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from training.extensions import db
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed", "Your account does not have permission to see this page."),
-    404: ("Page not found", "There is nothing here, or you do not have access to it."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Upload too large", "The file is larger than this site accepts."),
-    429: ("Too many requests", "Please wait a moment before trying again."),
-    500: ("Something went wrong", "The error has been logged. Please try again in a moment."),
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your account does not have permission to see this page.")),
+    404: (_l("Page not found"), _l("There is nothing here, or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Upload too large"), _l("The file is larger than this site accepts.")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again in a moment.")),
 }
 
 
 def _render(code: int, detail: str | None = None):
-    title, message = MESSAGES.get(code, ("Error", "The request could not be completed."))
+    title, message = (
+        str(words) for words in MESSAGES.get(code, (_("Error"), _("The request could not be completed.")))
+    )
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"error": title, "message": detail or message}), code
     if request_ctx.url_adapter is None:  # a request no URL can be built for (an invalid Host): plain text
@@ -32,13 +36,15 @@ def _render(code: int, detail: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return _render(400, "The form expired or was sent from elsewhere. Go back, reload the page and try again.")
+        return _render(400, _("The form expired or was sent from elsewhere. Go back, reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code, error.description if error.code in (400, 429) else None)
+        # A description of our own (abort(400, "...")) is shown; a default one (Werkzeug's English) is not.
+        own = error.description if error.description != type(error).description else None
+        return _render(error.code, own if error.code in (400, 429) else None)
 
     @app.errorhandler(500)
     def _unexpected(error: Exception):

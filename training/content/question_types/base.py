@@ -14,6 +14,12 @@ from training.content.fields import Reader
 from training.content.spec import Option
 
 
+def N_(message: str) -> str:
+    """Marks ``message`` for the interface's catalogs and returns it as it is: the pages translate it where
+    they show it (an instruction, the True and False of a true/false question)."""
+    return message
+
+
 class AnswerFields(Protocol):
     """The readers of option lists and keyed answers that quiz questions share with module checks."""
 
@@ -32,7 +38,7 @@ class QuestionType:
     name: ClassVar[str]  # the `type:` in a question bank, stored with each question
     label: ClassVar[str]  # "a single-choice question", for the validator's messages
     partial: ClassVar[str]  # the attempt page's form widget for one question
-    instruction: ClassVar[str] = ""  # said under the prompt on the attempt page, e.g. "Choose all that apply."
+    instruction: ClassVar[str] = ""  # said under the prompt on the attempt page, e.g. "Choose all that apply." (N_)
     review_partial: ClassVar[str] = "learn/question_types/_choices_review.html"  # the result page's answer list
     keys: ClassVar[tuple[str, ...]] = ()  # fields of its own, beyond those every question has
     shuffled: ClassVar[bool] = True  # whether each attempt shows the options in a new random order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.content.question_types.base import N_
 from training.content.question_types.single import SingleChoice
 
 
@@ -9,7 +10,7 @@ class MultipleChoice(SingleChoice):
     name = "multiple"
     label = "a multiple-choice question"
     partial = "learn/question_types/_multiple.html"
-    instruction = "Choose all that apply."
+    instruction = N_("Choose all that apply.")
     exactly_one = False
 
     def blind_chance(self, option_count: int) -> float:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from training.content.fields import Reader, describe
-from training.content.question_types.base import AnswerFields, QuestionType
+from training.content.question_types.base import N_, AnswerFields, QuestionType
 from training.content.spec import Option
 
-TRUE_FALSE_OPTIONS = (Option("true", "True"), Option("false", "False"))
+TRUE_FALSE_OPTIONS = (Option("true", N_("True")), Option("false", N_("False")))  # shown in the page's language
 
 
 class TrueFalse(QuestionType):

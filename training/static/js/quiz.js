@@ -29,12 +29,15 @@
   var clock = document.querySelector(".quiz-clock");
   if (clock) {
     var deadline = new Date(clock.getAttribute("data-deadline")).getTime();
+    // The words come from the page, in its language: "Time left: {minutes} min {seconds} s."
+    var timeLeft = clock.getAttribute("data-time-left") || "Time left: {minutes} min {seconds} s.";
+    var timeUp = clock.getAttribute("data-time-up") || "Time is up: answers sent now are not counted.";
     var tick = function () {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       var minutes = Math.floor(left / 60);
       clock.textContent = left > 0
-        ? "Time left: " + minutes + " min " + String(left % 60).padStart(2, "0") + " s."
-        : "Time is up: answers sent now are not counted.";
+        ? timeLeft.replace("{minutes}", String(minutes)).replace("{seconds}", String(left % 60).padStart(2, "0"))
+        : timeUp;
       if (left === 0) { window.clearInterval(timer); }
     };
     clock.hidden = false;
