@@ -6,9 +6,12 @@ only the texts are swapped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from training.content.translations import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE
 from training.extensions import db
@@ -100,7 +103,8 @@ class CourseTexts:
     wanted: str  # the language asked for
     language: str  # the language given: the wanted one, or English when it has no complete, current translation
     awaiting_review: bool  # a translation is given that no native-speaking subject expert has signed off
-    texts: dict[str, Any] = field(default_factory=dict)  # CourseTranslation.texts, or {} for English
+    # CourseTranslation.texts, or {} for English: shared by every request in the process, so read, never changed
+    texts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def translated(self) -> bool:
@@ -152,11 +156,20 @@ class CourseTexts:
 
 
 def _translation(version_id: int, language: str) -> CourseTranslation | None:
+    """The stored translation, without its texts (see ``_stored_texts``)."""
     return db.session.scalar(
-        sa.select(CourseTranslation).where(
-            CourseTranslation.course_version_id == version_id, CourseTranslation.language == language
-        )
+        sa.select(CourseTranslation)
+        .options(orm.defer(CourseTranslation.texts), orm.defer(CourseTranslation.sources))
+        .where(CourseTranslation.course_version_id == version_id, CourseTranslation.language == language)
     )
+
+
+@lru_cache(maxsize=32)
+def _stored_texts(translation_id: int, loaded_at: datetime) -> dict[str, Any] | None:
+    """A stored translation's texts, read and parsed once per process (a whole course in one JSON document, which
+    took longer to parse than the rest of a module page). Loading changed files stamps the row with a new
+    ``loaded_at``, and so reads them afresh."""
+    return db.session.scalar(sa.select(CourseTranslation.texts).where(CourseTranslation.id == translation_id))
 
 
 def texts_for(version: CourseVersion, wanted: str | None) -> CourseTexts:
@@ -166,7 +179,9 @@ def texts_for(version: CourseVersion, wanted: str | None) -> CourseTexts:
     if wanted != SOURCE_LANGUAGE:
         row = _translation(version.id, wanted)
         if row is not None and row.is_current:
-            return CourseTexts(version, wanted, wanted, row.reviewed_by is None, row.texts)
+            texts = _stored_texts(row.id, row.loaded_at)
+            if texts is not None:  # None: removed since the line above read it
+                return CourseTexts(version, wanted, wanted, row.reviewed_by is None, texts)
     return CourseTexts(version, wanted, SOURCE_LANGUAGE, False)
 
 
