@@ -41,6 +41,9 @@ CORE = "recognize-and-report"
 ZIP_TARGET = 5000
 IMPORT_ROWS = 5000  # the largest file an import accepts
 LIST_PAGES = ("manager dashboard", "staff list page 2", "compliance CSV export", "auditor overview", "register search")
+LANGUAGES = ("en", "sw", "ar")  # English first: the others are compared with it
+LANGUAGE_MODULE = "how-to-report"  # a module of the core course with a Kiswahili and an Arabic translation
+LANGUAGE_LIMIT = 1.1  # no page in another language slower than this times its English median
 
 
 @dataclass
@@ -331,6 +334,7 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         floor = bench.time("floor: one indexed SELECT", _get(anonymous, "/bench/floor"), runs=max(50, runs))
         bench.time("learner home", _get(learner, "/"))
         bench.time("module page", _get(learner, f"/courses/{CORE}/modules/{first_module}"))
+        _time_languages(bench, learner, anonymous, serials_to_read)
 
         def take_quiz(n: int) -> None:
             client = bench.client_for(taker_emails[n + 1])
@@ -405,6 +409,48 @@ def run_size(size: int, organizations: int, runs: int) -> dict[str, Any]:
         }
     finally:
         bench.close()
+
+
+def _time_languages(bench: Bench, learner, anonymous, serials_to_read: list[str]) -> None:
+    """The learner's home, a module page of the core course and a certificate's public verification page, each
+    in English, Kiswahili and Arabic (asked for with Accept-Language; the bench's people and organizations set
+    no language of their own). The languages take turns, request by request, so that a busy machine slows
+    them alike; each page is checked to come out in the language asked for, its course texts translated."""
+    pages: dict[str, tuple[Any, Callable[[int], str]]] = {
+        "learner home": (learner, lambda n: "/"),
+        "module page": (learner, lambda n: f"/courses/{CORE}/modules/{LANGUAGE_MODULE}"),
+        "verification page": (anonymous, lambda n: f"/verify/{serials_to_read[max(n, 0) % len(serials_to_read)]}"),
+    }
+    runs = max(2 * bench.runs, 30)
+    for page, (client, url) in pages.items():
+        samples: dict[str, list[float]] = {code: [] for code in LANGUAGES}
+        queries: dict[str, int] = {}
+        for n in range(-1, runs):  # -1: one untimed warm-up in each language (a catalog's first load)
+            for code in LANGUAGES[n % len(LANGUAGES) :] + LANGUAGES[: n % len(LANGUAGES)]:  # each goes first in turn
+                bench.counter.count = 0
+                started = time.perf_counter()
+                response = client.get(url(n), headers={"Accept-Language": code})
+                elapsed = time.perf_counter() - started
+                assert response.status_code == 200, f"GET {url(n)} in {code} gave {response.status_code}"
+                if n < 0:
+                    _assert_language(response.get_data(as_text=True), code, course_texts=page == "module page")
+                    continue
+                samples[code].append(elapsed)
+                queries[code] = bench.counter.count
+        english = statistics.median(samples[LANGUAGES[0]])
+        for code in LANGUAGES:
+            median = statistics.median(samples[code])
+            extra = {"page": page, "language": code, "ratio_to_english": median / english}
+            p95 = _p95(samples[code]) * 1000
+            measure = Measure(f"{page} ({code})", bench.size, runs, median * 1000, p95, queries[code], extra)
+            bench.measures.append(measure)
+
+
+def _assert_language(page: str, code: str, course_texts: bool) -> None:
+    """The page is served in ``code`` and, for a module page, shows the course's texts in it (not English)."""
+    assert f'<html lang="{code}"' in page, f"a page asked for in {code} came out in another language"
+    if course_texts and code != LANGUAGES[0]:
+        assert f'<strong lang="{code}" aria-current="true">' in page, f"the course texts are not shown in {code}"
 
 
 def hostile_import_files() -> dict[str, bytes]:
@@ -535,7 +581,23 @@ def _check_targets(results: list[dict[str, Any]], weasy_ms: float) -> list[dict[
                     "met": len(set(counts)) == 1,
                 }
             )
+    for result in results:
+        for m in _language_measures(result):
+            if m["extra"]["language"] != LANGUAGES[0]:
+                checks.append(
+                    {
+                        "target": f"{m['operation']} at {result['size']} ≤ {LANGUAGE_LIMIT} × English",
+                        "value": round(m["extra"]["ratio_to_english"], 2),
+                        "limit": LANGUAGE_LIMIT,
+                        "unit": "× English",
+                        "met": m["extra"]["ratio_to_english"] <= LANGUAGE_LIMIT,
+                    }
+                )
     return checks
+
+
+def _language_measures(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in result["measures"] if "language" in m["extra"]]
 
 
 def main() -> None:
@@ -573,6 +635,18 @@ def main() -> None:
             counts = [next(m["queries"] for m in r["measures"] if m["operation"] == op) for r in results]
             flag = "" if len(set(counts)) == 1 else "  <- differs"
             print(f"{op:<24} " + " ".join(f"{c:>7}" for c in counts) + flag)
+    print("\nPages by language (Accept-Language; the languages take turns): median ms, and × the English median")
+    print(f"{'page':<20} {'staff':>6} " + " ".join(f"{code:>14}" for code in LANGUAGES))
+    for result in results:
+        by_page: dict[str, dict[str, dict[str, Any]]] = {}
+        for m in _language_measures(result):
+            by_page.setdefault(m["extra"]["page"], {})[m["extra"]["language"]] = m
+        for page, measures in by_page.items():
+            cells = [
+                f"{measures[code]['median_ms']:>6.1f} ({measures[code]['extra']['ratio_to_english']:.2f}×)"
+                for code in LANGUAGES
+            ]
+            print(f"{page:<20} {result['size']:>6} " + " ".join(f"{cell:>14}" for cell in cells))
     print("\nBulk ZIP and peak memory (tracemalloc, one request):")
     for result in results:
         zipped = next(m for m in result["measures"] if m["operation"] == "bulk ZIP")

@@ -82,6 +82,29 @@ def test_an_english_speaker_reads_english_with_no_switch(app, tmp_path, client, 
     assert '<article class="module panel" lang="fr" dir="ltr">' in french
 
 
+def test_a_translated_module_page_asks_the_database_no_more_than_the_english_one(app, tmp_path, client, sign_in):
+    _load(app, tmp_path)
+    sign_in(None)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest) -> None:
+        statements.append(statement)
+
+    counts = {}
+    for language in ("en", "fr", "en", "fr"):  # the second time round: the translation's texts already read
+        client.get(f"{MODULE}?lang={language}")
+        statements.clear()
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert f"<h1>Module {'one' if language == 'en' else 'un'}</h1>" in text(client.get(MODULE))
+        finally:
+            with app.app_context():
+                sa.event.remove(db.engine, "before_cursor_execute", record)
+        counts[language] = len(statements)
+    assert counts["fr"] == counts["en"], counts
+
+
 def test_a_reviewed_translation_has_no_note(app, tmp_path, client, sign_in):
     _load(app, tmp_path, reviewer="Amina Diallo")
     sign_in("fr")

@@ -177,3 +177,32 @@ def test_a_reviewed_translation_does_not_await_review(app, runner, content_root)
     with app.app_context():
         version = db.session.get(CourseVersion, current_version_id(app))
         assert translations.texts_for(version, "fr").awaiting_review is False
+
+
+def test_texts_are_read_once_per_process_and_afresh_when_their_files_change(app, runner, content_root):
+    load(runner)
+    with app.app_context():
+        version = db.session.get(CourseVersion, current_version_id(app))
+        first = translations.texts_for(version, "fr")
+    with app.app_context():  # another request: the same parsed texts, not the stored JSON read again
+        version = db.session.get(CourseVersion, current_version_id(app))
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *rest) -> None:
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            again = translations.texts_for(version, "fr")
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert again.texts is first.texts
+        assert len(statements) == 1, statements  # the row's state and reviewers, still read for every request
+        assert "texts" not in statements[0].split("FROM")[0]
+
+    path = content_root / ONE_FR
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Module un", "title: Module premier"))
+    assert "translations: test-course fr complete" in load(runner)
+    with app.app_context():
+        version = db.session.get(CourseVersion, current_version_id(app))
+        assert translations.texts_for(version, "fr").module(version.modules[0]).title == "Module premier"

@@ -46,7 +46,7 @@ def _texts(version: CourseVersion | None) -> translations.CourseTexts:
 def _language_context(texts: translations.CourseTexts, endpoint: str, **args: object) -> dict:
     """What the language note and switch links need (learn/_content_language.html): links to the person's
     language, when the course can be read in it, and to English; they lead to ``endpoint`` with ``args``."""
-    offered = translations.available(texts.version)
+    offered = texts.languages()
     person = i18n.current_language()
     return {
         "texts": texts,

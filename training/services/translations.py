@@ -6,9 +6,12 @@ only the texts are swapped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from training.content.translations import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE
 from training.extensions import db
@@ -108,7 +111,13 @@ class CourseTexts:
     wanted: str  # the language asked for
     language: str  # the language given: the wanted one, or English when it has no complete, current translation
     awaiting_review: bool  # a translation is given that no native-speaking subject expert has signed off
-    texts: dict[str, Any] = field(default_factory=dict)  # CourseTranslation.texts, or {} for English
+    # CourseTranslation.texts, or {} for English: shared by every request in the process, so read, never changed
+    texts: dict[str, Any] = field(default_factory=dict)
+    offered: tuple[str, ...] | None = None  # available(version), when texts_for read it with the texts
+
+    def languages(self) -> list[str]:
+        """The languages this version can be read in (see ``available``)."""
+        return list(self.offered) if self.offered is not None else available(self.version)
 
     @property
     def translated(self) -> bool:
@@ -159,31 +168,46 @@ class CourseTexts:
         )
 
 
-def _translation(version_id: int, language: str) -> CourseTranslation | None:
-    return db.session.scalar(
-        sa.select(CourseTranslation).where(
-            CourseTranslation.course_version_id == version_id, CourseTranslation.language == language
+def _translations(version_id: int) -> list[CourseTranslation]:
+    """The version's stored translations, without their texts (see ``_stored_texts``)."""
+    return list(
+        db.session.scalars(
+            sa.select(CourseTranslation)
+            .options(orm.defer(CourseTranslation.texts), orm.defer(CourseTranslation.sources))
+            .where(CourseTranslation.course_version_id == version_id)
         )
     )
+
+
+def _offered(rows: list[CourseTranslation]) -> tuple[str, ...]:
+    found = {row.language for row in rows if row.is_current}
+    return (SOURCE_LANGUAGE, *(code for code in LANGUAGES if code in found))
+
+
+@lru_cache(maxsize=32)
+def _stored_texts(translation_id: int, loaded_at: datetime) -> dict[str, Any] | None:
+    """A stored translation's texts, read and parsed once per process (a whole course in one JSON document, which
+    took longer to parse than the rest of a module page). Loading changed files stamps the row with a new
+    ``loaded_at``, and so reads them afresh."""
+    return db.session.scalar(sa.select(CourseTranslation.texts).where(CourseTranslation.id == translation_id))
 
 
 def texts_for(version: CourseVersion, wanted: str | None) -> CourseTexts:
     """The version's texts in ``wanted`` when a complete translation made from this version's English files
     was loaded, else in English."""
     wanted = wanted if wanted in LANGUAGES else SOURCE_LANGUAGE
-    if wanted != SOURCE_LANGUAGE:
-        row = _translation(version.id, wanted)
-        if row is not None and row.is_current:
-            return CourseTexts(version, wanted, wanted, row.reviewed_by is None, row.texts)
-    return CourseTexts(version, wanted, SOURCE_LANGUAGE, False)
+    if wanted == SOURCE_LANGUAGE:
+        return CourseTexts(version, wanted, SOURCE_LANGUAGE, False)
+    rows = _translations(version.id)  # every language at once: the page's language links need them too
+    offered = _offered(rows)
+    row = next((row for row in rows if row.language == wanted), None)
+    if row is not None and row.is_current:
+        texts = _stored_texts(row.id, row.loaded_at)
+        if texts is not None:  # None: removed since the line above read it
+            return CourseTexts(version, wanted, wanted, row.reviewed_by is None, texts, offered)
+    return CourseTexts(version, wanted, SOURCE_LANGUAGE, False, offered=offered)
 
 
 def available(version: CourseVersion) -> list[str]:
     """The languages a learner can read this version in: English, then each complete, current translation."""
-    languages = db.session.scalars(
-        sa.select(CourseTranslation.language).where(
-            CourseTranslation.course_version_id == version.id, CourseTranslation.state == "complete"
-        )
-    )
-    found = set(languages)
-    return [SOURCE_LANGUAGE, *(code for code in LANGUAGES if code in found)]
+    return list(_offered(_translations(version.id)))
