@@ -209,8 +209,8 @@ def test_an_arabic_speaking_check_in_agent_reads_a_module_right_to_left(
     slug, _, correct = course.modules[0]
     phone.locator(f'ol.module-list a[href$="/courses/{CORE}/modules/{slug}"]').click()
     _open_module(phone, course, 1, "ar")
+    screenshot(phone, "learner-module-ar")
     _answer_the_check(phone, correct, "ar")
-    screenshot(phone, "learner-module-ar", full_page=False)
 
 
 def test_a_spanish_speaking_manager_goes_through_the_dashboard_staff_and_settings(
