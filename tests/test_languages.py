@@ -55,6 +55,23 @@ def test_a_visitor_s_choice_holds_through_sign_in_and_is_saved(client, make_org,
         assert db.session.get(User, person.id).preferred_language == "ar"
 
 
+def test_a_choice_on_the_sign_in_page_becomes_the_person_s_own_unless_they_have_one(
+    client, make_org, make_user, app
+) -> None:
+    org = make_org(default_language="fr")
+    newcomer = make_user(org)
+    settled = make_user(org, preferred_language="es")
+    _choose(client, "sw")
+    login(client, newcomer.email)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    _choose(client, "ar")
+    login(client, settled.email)
+    assert _lang_and_dir(client.get("/").get_data(as_text=True))[0] == "es"
+    with app.app_context():
+        assert db.session.get(User, newcomer.id).preferred_language == "sw"
+        assert db.session.get(User, settled.id).preferred_language == "es"
+
+
 def test_a_person_s_own_choice_beats_the_organization_s_default(client, make_org, make_user) -> None:
     org = make_org(default_language="fr")
     follows_org = make_user(org)

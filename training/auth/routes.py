@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from training.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
-from training.extensions import limiter
+from training.extensions import db, limiter
 from training.models import TokenPurpose, User
 from training.policy import PUBLIC, SIGNED_IN, permission
 from training.services import accounts, email_change, password_reset, throttle
@@ -26,12 +26,16 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 def _start_session(person: User) -> None:
     """Sign in on a fresh session: nothing (not even the form token) carries over from before sign-in,
-    except the language chosen on the sign-in page."""
-    chosen_language = session.get(i18n.SESSION_KEY)
+    except the language chosen on the sign-in page, which becomes the person's own when they had none
+    (so what is made for them later, as a certificate or an email, speaks it too)."""
+    chosen_language = i18n.supported(session.get(i18n.SESSION_KEY))
     session.clear()
     login_user(person)
     if chosen_language:
         session[i18n.SESSION_KEY] = chosen_language
+        if not i18n.supported(person.preferred_language):
+            accounts.set_preferred_language(person, chosen_language)
+            db.session.commit()
 
 
 def _sign_in_limits() -> throttle.Limits:
