@@ -238,7 +238,7 @@ def test_two_runs_at_once_never_send_twice(app, mail_app, smtp, air_one):
     assert len(reports) == 2
     assert sum(r.reminders_sent for r in reports) == 4
     assert sum(r.digests_sent for r in reports) == 1
-    assert sum(r.skipped_already_sent for r in reports) == 5
+    assert sum(r.skipped_already_sent + r.already_queued for r in reports) == 5
     assert len(smtp.messages) == 5
     for address in [*air_one.due, air_one.emails["mia"]]:
         assert len(smtp.to(address)) == 1
@@ -262,19 +262,22 @@ def test_without_a_mail_server_messages_are_logged_and_recorded(app, log_app, ai
     assert all(r.sent_at is not None and r.error is None for r in rows)
 
 
-def test_a_mail_server_that_is_down_records_the_error_and_does_not_crash(app, app_with, air_one):
+def test_a_mail_server_that_is_down_records_the_error_and_keeps_the_messages_queued(app, app_with, air_one):
     down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
 
     report = _run(down, now=NOW)
 
-    assert report == ReminderReport(reminders_sent=0, digests_sent=0, skipped_already_sent=0, failed=5)
+    assert report == ReminderReport(retrying=5)
     rows = _outbox(app)
     assert len(rows) == 5
     for row in rows:
-        assert row.sent_at is None
+        assert row.sent_at is None and row.failed_at is None
         assert row.error
-    # Recorded today, so a second run does not try again the same day.
-    assert _run(down, now=NOW).skipped_already_sent == 5
+        assert row.attempts == 1
+        assert row.next_attempt_at is not None
+    # Still queued today: a second run queues no duplicate, and leaves them to `send-outbox`.
+    assert _run(down, now=NOW) == ReminderReport(already_queued=5)
+    assert len(_outbox(app)) == 5
 
 
 def test_two_organizations_never_mix(app, mail_app, smtp, make_org, make_user, courses):
@@ -375,9 +378,12 @@ def test_command_sends_and_reports(app, runner, make_org, make_user, courses):
     result = runner.invoke(args=["send-reminders"])
 
     assert result.exit_code == 0, result.output
-    assert "reminders sent: 4, digests sent: 1, skipped (already sent today): 0, failed: 0" in result.output
+    assert (
+        "reminders sent: 4, digests sent: 1, skipped (already sent today): 0, skipped (already queued today): 0, "
+        "queued to retry: 0, failed: 0"
+    ) in result.output
     again = runner.invoke(args=["send-reminders"])
-    assert "reminders sent: 0, digests sent: 0, skipped (already sent today): 5, failed: 0" in again.output
+    assert "reminders sent: 0, digests sent: 0, skipped (already sent today): 5," in again.output
 
 
 def test_command_through_smtp_for_one_organization(app, mail_app, smtp, make_org, make_user, courses):
@@ -404,4 +410,5 @@ def test_command_exits_non_zero_when_mail_fails(app, app_with, make_org, make_us
     result = down.test_cli_runner().invoke(args=["send-reminders"])
 
     assert result.exit_code == 1
-    assert "failed: 5" in result.output
+    assert "queued to retry: 5, failed: 0" in result.output
+    assert "5 message(s) could not be sent now; `send-outbox` will try again" in result.output
