@@ -54,7 +54,9 @@ def _exit_if_not_sent(retrying: int, failed: int) -> None:
 
 
 @bp.cli.command("send-outbox")
-@click.option("--now", "retry_now", is_flag=True, help="Try the messages waiting to be tried again now, without waiting.")
+@click.option(
+    "--now", "retry_now", is_flag=True, help="Try the messages waiting to be tried again now, without waiting."
+)
 def send_outbox(retry_now: bool) -> None:
     """Send the email waiting in the outbox: the invitations of a large import, beyond the first
     MAIL_SEND_WHILE_WAITING sent while the manager waited, and the messages that could not be sent.

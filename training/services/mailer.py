@@ -298,9 +298,7 @@ UNDELIVERED_STATES = ("retrying", "failed")
 
 def undelivered(state: str = "") -> sa.Select[tuple[OutboxMessage]]:
     """The messages that could not be sent, still to be tried again or given up, newest first (or one state)."""
-    retrying = sa.and_(
-        OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.attempts > 0
-    )
+    retrying = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.attempts > 0)
     failed = OutboxMessage.failed_at.is_not(None)
     which = {"retrying": retrying, "failed": failed}.get(state, sa.or_(retrying, failed))
     return sa.select(OutboxMessage).where(which).order_by(OutboxMessage.id.desc())
