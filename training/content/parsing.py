@@ -122,7 +122,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             line,
         ) from None
     except yaml.MarkedYAMLError as error:
-        line, note = _error_line(error, loader.last_token if loader else None)
+        found, note = _error_line(error, loader.last_token if loader else None)
         detail = error.problem or "cannot be read"
         if error.context:
             detail = f"{detail} ({error.context})"
@@ -131,7 +131,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise ParseError(
             f"not valid YAML: {detail}. Check the indentation, and quote text that contains ': ' or starts "
             "with a special character",
-            None if line is None else line + first_line,
+            None if found is None else found + first_line,
         ) from None
     except yaml.YAMLError as error:
         raise ParseError(f"not valid YAML: {error}", None) from None
