@@ -3,12 +3,8 @@ built by the real migrations, emptied after every test."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
-import threading
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from tests.helpers import PASSWORD, compile_catalogs, free_port, login, make_app, postgres_database
+from tests.helpers import PASSWORD, Collector, compile_catalogs, free_port, login, make_app, postgres_database
 from training.extensions import db, limiter
 from training.models import GENESIS_HASH, AuditHead, Organization, OrgKind, Role, User
 from training.services import audit, passwords, requirements
@@ -183,23 +179,6 @@ def project_root() -> Path:
 
 
 # --- a real SMTP server ---------------------------------------------------------------------
-
-
-class Collector:
-    """aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append(message)  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
 
 
 @pytest.fixture

@@ -5,9 +5,12 @@ Import these from test modules; fixtures live in ``conftest.py``.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import secrets
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -15,6 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -207,3 +211,41 @@ def add_certificate(person: User, course_id: int, expires_at: datetime, *, seria
     )
     db.session.add(certificate)
     return certificate
+
+
+# --- a real SMTP server ---------------------------------------------------------------------
+
+
+class Collector:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+class Refuser:
+    """aiosmtpd handler that refuses every recipient, as a server does for a mailbox it does not know."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        return "550 5.1.1 mailbox unavailable"
+
+
+@contextmanager
+def smtp_server(port: int, handler: object) -> Iterator[object]:
+    """A local SMTP server on the given port while the block runs (before it, nothing listens there)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from tests.content_fixture import write_content
 from training.extensions import db
-from training.models import Course, CourseVersion, Module, Question
+from training.models import AuditEvent, Course, CourseVersion, Module, Question
 
 
 @pytest.fixture
@@ -80,6 +81,32 @@ def test_changed_course_becomes_a_new_version_and_old_one_is_kept(app, runner, c
         course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
         assert course.current_version.content_hash != first_hash
         assert "A clearer first module." in course.current_version.modules[0].body_html
+
+
+def test_files_back_to_an_older_version_switch_back_to_that_version(app, runner, content_root):
+    course_file = content_root / "modules" / "test-course" / "course.yaml"
+    first = course_file.read_text()
+    runner.invoke(args=["load-content"])
+    course_file.write_text(first.replace('version: "1"', 'version: "2"').replace("Test course", "Test course, revised"))
+    assert "new version: test-course" in runner.invoke(args=["load-content"]).output
+    course_file.write_text(first)  # back to version 1's files
+
+    result = runner.invoke(args=["load-content"])
+
+    assert result.exit_code == 0, result.output
+    assert "switched back to version 1: test-course" in result.output
+    assert "new version" not in result.output
+    assert len(_versions(app)) == 2  # version 1 is reused, not made again
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+        assert course.current_version.version_label == "1"
+        entry = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "content.loaded").order_by(AuditEvent.id.desc())
+        ).first()
+        details = json.loads(entry.details)
+        assert details["switched_back"] == ["test-course (1)"]
+        assert details["new_versions"] == []
+    assert "new version" not in runner.invoke(args=["load-content"]).output  # and then it is unchanged
 
 
 def _add_second_course(root) -> None:

@@ -205,6 +205,35 @@ SEVEN_OPTIONS = "".join(f"      - id: o{n}\n        text: Option {n}\n" for n in
 CASES = [
     # (name, file, old, new, field, message fragment, line)
     ("bad-yaml", COURSE, "summary: A short course.", "summary: A short: course.", "", "not valid YAML", 4),
+    # YAML errors are reported where their cause is, not where the parser noticed them (lines later).
+    (
+        "yaml-quote-left-open",
+        COURSE,
+        "title: Basics",
+        'title: "Basics',
+        "",
+        "the quoted text that starts on this line runs on to line 5: is its closing quote missing?",
+        3,
+    ),
+    ("yaml-line-without-colon", COURSE, "title: Basics", "title Basics", "", "could not find expected ':'", 3),
+    (
+        "yaml-bracket-left-open",
+        COURSE,
+        "required_for:\n  - cabin_crew\n",
+        "required_for: [cabin_crew\n",
+        "",
+        "while parsing a flow sequence",
+        6,
+    ),
+    (
+        "yaml-quote-left-open-to-the-end",
+        QUIZ,
+        "title: Basics quiz",
+        "title: 'Basics quiz",
+        "",
+        "while scanning a quoted",
+        3,
+    ),
     (
         "bad-yaml-in-front-matter",
         FIRST,
@@ -694,7 +723,7 @@ def test_every_problem_in_every_file_is_reported_at_once(content):
         ("modules/basics/second.md", "estimated_minutes", 3),
         (QUIZ, "pass_mark", 4),
         (QUIZ, "questions[1].correct", 36),
-        ("quizzes/broken.yaml", "", 3),
+        ("quizzes/broken.yaml", "", 2),  # where the bracket left open is
     }, "\n".join(map(str, problems))
     assert problems == sorted(problems, key=lambda p: (p.path, p.line or 0))
 

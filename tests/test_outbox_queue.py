@@ -42,7 +42,7 @@ def _waiting(application) -> int:
         return db.session.scalar(
             sa.select(sa.func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.error.is_(None))
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
         )
 
 
@@ -63,9 +63,9 @@ def test_a_large_import_emails_a_few_now_and_the_queue_sends_the_rest_once(
     runner = queue_app.test_cli_runner()
     first = runner.invoke(args=["send-outbox"])
     assert first.exit_code == 0, first.output
-    assert "sent: 5, failed: 0" in first.output
+    assert "sent: 5, queued to retry: 0, failed: 0" in first.output
     again = runner.invoke(args=["send-outbox"])
-    assert "sent: 0, failed: 0" in again.output
+    assert "sent: 0, queued to retry: 0, failed: 0" in again.output
     received = sorted(message["To"] for message in smtp.messages)
     assert received == sorted(f"queued{n}@queue.test" for n in range(8))  # each exactly once
     assert all("/welcome/" in message.get_content() for message in smtp.messages)
@@ -125,3 +125,83 @@ def test_a_bad_send_while_waiting_setting_stops_the_app_with_a_clear_message(mon
     monkeypatch.setenv("MAIL_SEND_WHILE_WAITING", value)
     with pytest.raises(ConfigurationError, match=f"MAIL_SEND_WHILE_WAITING must be {message}"):
         load_config(tmp_path)
+
+
+# --- what the administrator sees ---------------------------------------------------------------
+
+
+def _undelivered(application, states: dict[str, str]) -> None:
+    """Queue a message per address, then make each what ``states`` says: sent, retrying, failed or waiting."""
+    _queue(application, 0)
+    now = utcnow()
+    with application.app_context():
+        for address, state in states.items():
+            entry = mailer.record(
+                mailer.Mail(address, f"Subject for {address}", "Body", kind="invitation"), mail_settings()
+            )
+            if state == "sent":
+                entry.sent_at, entry.attempts = now, 1
+            elif state == "retrying":
+                entry.attempts, entry.error = 2, "[Errno 111] Connection refused"
+                entry.next_attempt_at = now + timedelta(minutes=30)
+            elif state == "failed":
+                entry.attempts, entry.error, entry.failed_at = 6, "550 5.1.1 <x@queue.test>: mailbox unavailable", now
+        db.session.commit()
+
+
+def test_the_outbox_page_shows_the_counts_and_the_messages_not_sent(app, client, make_org, make_user):
+    _undelivered(
+        app,
+        {
+            "sent@queue.test": "sent",
+            "waiting@queue.test": "waiting",
+            "retrying@queue.test": "retrying",
+            "failed@queue.test": "failed",
+        },
+    )
+    admin = make_user(make_org("Platform"), Role.ADMIN)
+    login(client, admin.email)
+
+    page = text(client.get("/admin/outbox"))
+    for state, count in {"waiting": 1, "retrying": 1, "sent": 1, "failed": 1}.items():
+        assert f'<dd id="count-{state}">{count}</dd>' in page
+    assert 'href="/admin/outbox" aria-current="page"' in page  # the nav link
+    assert "retrying@queue.test" in page
+    assert "Subject for retrying@queue.test" in page
+    assert "Connection refused" in page
+    assert "failed@queue.test" in page
+    assert "550 5.1.1 &lt;x@queue.test&gt;: mailbox unavailable" in page
+    assert "none: given up" in page
+    assert "sent@queue.test" not in page
+    assert "waiting@queue.test" not in page
+
+    failed_only = text(client.get("/admin/outbox?state=failed"))
+    assert "failed@queue.test" in failed_only
+    assert "retrying@queue.test" not in failed_only
+    retrying_only = text(client.get("/admin/outbox?state=retrying"))
+    assert "retrying@queue.test" in retrying_only
+    assert "failed@queue.test" not in retrying_only
+
+
+def test_the_outbox_page_is_paginated(app, client, make_org, make_user):
+    _undelivered(app, {f"failed{n:02d}@queue.test": "failed" for n in range(30)})
+    admin = make_user(make_org("Platform"), Role.ADMIN)
+    login(client, admin.email)
+
+    first = text(client.get("/admin/outbox"))
+    assert "failed29@queue.test" in first
+    assert "failed00@queue.test" not in first
+    assert "Page 1 of 2 (30 in all)" in first
+    second = text(client.get("/admin/outbox?page=2"))
+    assert "failed00@queue.test" in second
+    assert "failed29@queue.test" not in second
+
+
+def test_send_outbox_now_retries_without_waiting(queue_app, smtp):
+    _undelivered(queue_app, {"retrying@queue.test": "retrying"})
+    runner = queue_app.test_cli_runner()
+    assert "sent: 0," in runner.invoke(args=["send-outbox"]).output  # its wait is not over
+    now = runner.invoke(args=["send-outbox", "--now"])
+    assert now.exit_code == 0, now.output
+    assert "sent: 1, queued to retry: 0, failed: 0" in now.output
+    assert [m["To"] for m in smtp.messages] == ["retrying@queue.test"]

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.content_fixture import write_content, write_refresher
-from tests.helpers import add_certificate, free_port, mail_body, sql_statements
+from tests.helpers import Collector, Refuser, add_certificate, free_port, mail_body, smtp_server, sql_statements
 from training.extensions import db
 from training.models import Certificate, Course, OutboxMessage, Requirement, Role, utcnow
-from training.services import content_loader
+from training.services import content_loader, mailer, reminders
 from training.services.reminders import ReminderReport, send_reminders
 from training.web.settings import mail_settings
 
@@ -238,7 +238,7 @@ def test_two_runs_at_once_never_send_twice(app, mail_app, smtp, air_one):
     assert len(reports) == 2
     assert sum(r.reminders_sent for r in reports) == 4
     assert sum(r.digests_sent for r in reports) == 1
-    assert sum(r.skipped_already_sent for r in reports) == 5
+    assert sum(r.skipped_already_sent + r.already_queued for r in reports) == 5
     assert len(smtp.messages) == 5
     for address in [*air_one.due, air_one.emails["mia"]]:
         assert len(smtp.to(address)) == 1
@@ -262,19 +262,23 @@ def test_without_a_mail_server_messages_are_logged_and_recorded(app, log_app, ai
     assert all(r.sent_at is not None and r.error is None for r in rows)
 
 
-def test_a_mail_server_that_is_down_records_the_error_and_does_not_crash(app, app_with, air_one):
+def test_a_mail_server_that_is_down_records_the_error_and_keeps_the_messages_queued(app, app_with, air_one):
     down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
 
     report = _run(down, now=NOW)
 
-    assert report == ReminderReport(reminders_sent=0, digests_sent=0, skipped_already_sent=0, failed=5)
+    assert report == ReminderReport(retrying=5)
     rows = _outbox(app)
     assert len(rows) == 5
     for row in rows:
         assert row.sent_at is None
+        assert row.failed_at is None
         assert row.error
-    # Recorded today, so a second run does not try again the same day.
-    assert _run(down, now=NOW).skipped_already_sent == 5
+        assert row.attempts == 1
+        assert row.next_attempt_at is not None
+    # Still queued today: a second run queues no duplicate, and leaves them to `send-outbox`.
+    assert _run(down, now=NOW) == ReminderReport(already_queued=5)
+    assert len(_outbox(app)) == 5
 
 
 def test_two_organizations_never_mix(app, mail_app, smtp, make_org, make_user, courses):
@@ -375,9 +379,12 @@ def test_command_sends_and_reports(app, runner, make_org, make_user, courses):
     result = runner.invoke(args=["send-reminders"])
 
     assert result.exit_code == 0, result.output
-    assert "reminders sent: 4, digests sent: 1, skipped (already sent today): 0, failed: 0" in result.output
+    assert (
+        "reminders sent: 4, digests sent: 1, skipped (already sent today): 0, skipped (already queued today): 0, "
+        "queued to retry: 0, failed: 0"
+    ) in result.output
     again = runner.invoke(args=["send-reminders"])
-    assert "reminders sent: 0, digests sent: 0, skipped (already sent today): 5, failed: 0" in again.output
+    assert "reminders sent: 0, digests sent: 0, skipped (already sent today): 5," in again.output
 
 
 def test_command_through_smtp_for_one_organization(app, mail_app, smtp, make_org, make_user, courses):
@@ -404,4 +411,128 @@ def test_command_exits_non_zero_when_mail_fails(app, app_with, make_org, make_us
     result = down.test_cli_runner().invoke(args=["send-reminders"])
 
     assert result.exit_code == 1
-    assert "failed: 5" in result.output
+    assert "queued to retry: 5, failed: 0" in result.output
+    assert "5 message(s) could not be sent now; `send-outbox` will try again" in result.output
+
+
+# --- a mail outage loses nothing ------------------------------------------------------------
+
+
+class Clock:
+    """The mailer's and the reminders' idea of the time, moved on by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    moved = Clock(NOW)
+    monkeypatch.setattr(mailer, "utcnow", moved)
+    monkeypatch.setattr(reminders, "utcnow", moved)
+    return moved
+
+
+def _command(application, *args: str):
+    return application.test_cli_runner().invoke(args=list(args))
+
+
+def test_reminders_lost_to_an_outage_are_sent_by_the_queue_once_the_server_is_back(
+    app, app_with, make_org, make_user, courses, clock
+):
+    scenario = build(app, make_org, make_user, courses, now=clock.now)
+    port = free_port()  # nothing listens there yet: the mail server is down
+    application = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+
+    down = _command(application, "send-reminders")
+    assert down.exit_code == 1
+    assert "reminders sent: 0, digests sent: 0" in down.output
+    assert "queued to retry: 5, failed: 0" in down.output
+    again = _command(application, "send-reminders")  # the same day, still down: no duplicate queued
+    assert "skipped (already sent today): 0, skipped (already queued today): 5, queued to retry: 0" in again.output
+    assert len(_outbox(app)) == 5
+
+    with smtp_server(port, Collector()) as collector:
+        early = _command(application, "send-outbox")  # its wait is not over yet
+        assert "sent: 0, queued to retry: 0, failed: 0" in early.output
+        assert collector.messages == []
+
+        clock.advance(mailer.RETRY_WAITS[0])
+        retried = _command(application, "send-outbox")
+        assert retried.exit_code == 0, retried.output
+        assert "sent: 5, queued to retry: 0, failed: 0" in retried.output
+        for address in [*scenario.due, scenario.emails["mia"]]:
+            assert len(collector.to(address)) == 1, address
+
+        rerun = _command(application, "send-reminders")  # delivered now: the rule says sent today
+        assert "skipped (already sent today): 5, skipped (already queued today): 0" in rerun.output
+        assert "sent: 0," in _command(application, "send-outbox").output
+        assert len(collector.messages) == 5
+    rows = _outbox(app)
+    assert len(rows) == 5
+    assert all(r.sent_at is not None and r.failed_at is None and r.attempts == 1 for r in rows)
+
+
+def test_a_server_that_refuses_is_tried_six_times_over_a_day_then_the_reminder_can_be_queued_again(
+    app, app_with, smtp, make_org, make_user, courses, clock
+):
+    scenario = build(app, make_org, make_user, courses, now=clock.now)
+    day = clock.now
+    port = free_port()
+    refusing = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with smtp_server(port, Refuser()):
+        first = _command(refusing, "send-reminders")
+        assert "queued to retry: 5, failed: 0" in first.output
+        waits = []
+        for wait in mailer.RETRY_WAITS:
+            (row,) = [r for r in _outbox(app) if r.recipient_email == scenario.emails["ann"]]
+            waits.append(row.next_attempt_at - clock.now)
+            clock.advance(wait)
+            result = _command(refusing, "send-outbox")
+            assert result.exit_code == 1
+        assert "sent: 0, queued to retry: 0, failed: 5" in result.output
+        assert "5 message(s) could not be sent and were given up" in result.output
+    assert waits == list(mailer.RETRY_WAITS)  # ever longer
+    assert sum(waits, timedelta()) > timedelta(hours=20)  # about a day from the first try to the last
+    rows = _outbox(app)
+    assert len(rows) == 5
+    for row in rows:
+        assert row.attempts == mailer.MAX_ATTEMPTS
+        assert row.sent_at is None
+        assert row.failed_at is not None
+        assert row.next_attempt_at is None
+        assert "550" in row.error
+        assert "mailbox unavailable" in row.error
+    assert "sent: 0, queued to retry: 0, failed: 0" in _command(refusing, "send-outbox").output  # given up
+
+    # Never delivered, so the once-a-day rule does not skip them: a run for that day queues them again.
+    working = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    report = _run(working, now=day)
+    assert report == ReminderReport(reminders_sent=4, digests_sent=1)
+    for address in [*scenario.due, scenario.emails["mia"]]:
+        assert len(smtp.to(address)) == 1, address
+
+
+def test_a_new_days_run_replaces_the_reminders_still_queued_from_the_day_before(
+    app, app_with, smtp, make_org, make_user, courses, clock
+):
+    scenario = build(app, make_org, make_user, courses, now=clock.now)
+    down = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    assert _run(down, now=clock.now) == ReminderReport(retrying=5)
+
+    clock.advance(timedelta(days=1))
+    working = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    assert _run(working, now=clock.now) == ReminderReport(reminders_sent=4, digests_sent=1)
+    with working.app_context():
+        assert mailer.send_waiting(mail_settings(), retry_now=True) == mailer.QueueReport(sent=0, failed=0)
+    for address in [*scenario.due, scenario.emails["mia"]]:
+        assert len(smtp.to(address)) == 1, address  # today's, not yesterday's as well
+    older = [r for r in _outbox(app) if r.day < clock.now.date()]
+    assert len(older) == 5
+    assert all(r.failed_at is not None and "replaced by the reminders of" in r.error for r in older)

@@ -98,6 +98,7 @@ URLS: dict[str, str] = {
     "admin.item_statistics": "/admin/item-statistics",
     "admin.item_statistics_bank": f"/admin/item-statistics/{COURSE}",
     "admin.item_statistics_csv": f"/admin/item-statistics/{COURSE}.csv",
+    "admin.outbox": "/admin/outbox",
 }
 
 # Each row: the statuses for anonymous, learner, colleague, manager, other_manager, auditor,
@@ -172,6 +173,7 @@ EXPECTED: dict[str, str | tuple[str, str]] = {
     "admin.item_statistics": "302 403 403 403 403 403 403 200",
     "admin.item_statistics_bank": "302 403 403 403 403 403 403 200",
     "admin.item_statistics_csv": "302 403 403 403 403 403 403 200",
+    "admin.outbox": "302 403 403 403 403 403 403 200",
 }
 # fmt: on
 

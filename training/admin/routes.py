@@ -19,7 +19,7 @@ from training.policy import (
     get_staff_or_404,
     permission,
 )
-from training.services import directory, item_stats, organizations, people
+from training.services import directory, item_stats, mailer, organizations, people
 from training.web import person_actions
 from training.web.forms import ConfirmForm, choices
 from training.web.ids import parse_id
@@ -225,6 +225,21 @@ person_actions.add_routes(
     lookup=get_staff_or_404,
     back="admin.person_edit",
 )
+
+
+# --- the outbox: what became of the email -------------------------------------------------
+
+
+@bp.route("/outbox")
+@permission(Ability.ADMINISTER)
+def outbox():
+    state = request.args.get("state", "")
+    if state not in mailer.UNDELIVERED_STATES:
+        state = ""
+    page = db.paginate(mailer.undelivered(state), page=page_number(), per_page=DEFAULT_PAGE_SIZE, error_out=False)
+    return render_template(
+        "admin/outbox.html", counts=mailer.outbox_counts(), page=page, state=state, max_attempts=mailer.MAX_ATTEMPTS
+    )
 
 
 # --- item statistics (for the people who write the question banks) --------------------------

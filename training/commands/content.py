@@ -19,7 +19,8 @@ def load_content(check: bool) -> None:
 
     Every problem is listed with its file, line and field; any problem means nothing is loaded.
     --check also runs the item-writing lint over the banks and prints its figures per bank.
-    Loading the same files again changes nothing; a changed course becomes a new version.
+    Loading the same files again changes nothing; a changed course becomes a new version, and a course
+    whose files are back to an earlier version's switches back to that version.
     Both end with a table of each course's translations: complete, stale, partial or missing, and who
     reviewed them. Stale or missing translations are no error; an invalid translation file is.
     """
@@ -49,6 +50,9 @@ def load_content(check: bool) -> None:
     ):
         if slugs:
             click.echo(f"{label}: {', '.join(slugs)}")
+        if label == "new version":
+            for slug, version in report.switched_back:
+                click.echo(f"switched back to version {version}: {slug}")
 
 
 def _translation_table(rows: list[CourseLanguage]) -> None:

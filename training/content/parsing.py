@@ -40,9 +40,39 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str, first_line: int):
         super().__init__(stream)
         self.first_line = first_line
+        self.last_token: yaml.Token | None = None
+
+    def get_token(self) -> yaml.Token:
+        self.last_token = super().get_token()  # the token before an error, to find where it began
+        return self.last_token
 
     def line_of(self, node: yaml.Node) -> int:
         return node.start_mark.line + self.first_line
+
+
+def _error_line(error: yaml.MarkedYAMLError, last_token: yaml.Token | None) -> tuple[int | None, str]:
+    """The 0-based line to report a YAML error on, and what to say instead of PyYAML's words, if anything.
+
+    PyYAML marks where it noticed the problem, which can be lines after its cause: the end of the file
+    for a quote never closed, the line after a line that is not 'key: value'. Text that was opened and
+    not closed (a quote, a bracket, a key) is reported where it starts.
+    """
+    problem, context = error.problem_mark, error.context_mark
+    if (
+        problem is not None
+        and isinstance(last_token, yaml.ScalarToken)
+        and last_token.style in ("'", '"')
+        and last_token.start_mark.line < last_token.end_mark.line == problem.line
+    ):
+        # A quote left open runs on to the next quote character, lines later; the error shows there.
+        return last_token.start_mark.line, (
+            "the quoted text that starts on this line runs on to line {end}: is its closing quote missing?"
+        )
+    opened = error.context or ""
+    if context is not None and (opened.startswith("while scanning") or opened.startswith("while parsing a flow")):
+        return context.line, ""
+    mark = problem or context
+    return (mark.line if mark else None), ""
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineMap]:
@@ -92,14 +122,16 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             line,
         ) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        found, note = _error_line(error, loader.last_token if loader else None)
         detail = error.problem or "cannot be read"
         if error.context:
             detail = f"{detail} ({error.context})"
+        if note and error.problem_mark is not None:
+            detail = note.format(end=error.problem_mark.line + first_line)
         raise ParseError(
             f"not valid YAML: {detail}. Check the indentation, and quote text that contains ': ' or starts "
             "with a special character",
-            mark.line + first_line if mark else None,
+            None if found is None else found + first_line,
         ) from None
     except yaml.YAMLError as error:
         raise ParseError(f"not valid YAML: {error}", None) from None

@@ -362,6 +362,8 @@ def _content(said: Said) -> str:
         parts.append(said._("added %(courses)s", courses=said.get("added")))
     if said.details.get("new_versions"):
         parts.append(said._("new versions of %(courses)s", courses=said.get("new_versions")))
+    if said.details.get("switched_back"):
+        parts.append(said._("switched back to an earlier version: %(courses)s", courses=said.get("switched_back")))
     if said.details.get("retired"):
         parts.append(said._("retired %(courses)s", courses=said.get("retired")))
     if said.details.get("restored"):

@@ -37,6 +37,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     added: list[str] = field(default_factory=list)  # new courses
     new_versions: list[str] = field(default_factory=list)  # changed courses
+    # Courses whose files are back to an older version's: that version is current again (slug, its label).
+    switched_back: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
@@ -118,7 +120,14 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
                 report.retired.append(course.slug)
         db.session.flush()
         requirements.sync_all()
-        if report.added or report.new_versions or report.retired or report.restored or report.translations_changed:
+        if (
+            report.added
+            or report.new_versions
+            or report.switched_back
+            or report.retired
+            or report.restored
+            or report.translations_changed
+        ):
             audit.record(
                 "content.loaded",
                 actor=actor,
@@ -126,6 +135,7 @@ def load_content(root: Path, *, actor: audit.Actor = audit.SYSTEM) -> LoadReport
                 details={
                     "added": report.added,
                     "new_versions": report.new_versions,
+                    "switched_back": [f"{slug} ({label})" for slug, label in report.switched_back],
                     "retired": report.retired,
                     "restored": report.restored,
                     "translations": report.translations_changed,
@@ -163,9 +173,11 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> CourseVersion:
     )
     if version is None:
         version = _new_version(course, spec)
+        if spec.slug not in report.added:
+            report.new_versions.append(spec.slug)
+    else:
+        report.switched_back.append((spec.slug, version.version_label))
     course.current_version_id = version.id
-    if spec.slug not in report.added:
-        report.new_versions.append(spec.slug)
     return version
 
 

@@ -2,6 +2,10 @@
 in the outbox.
 
 With no MAIL_SERVER configured, messages are written to the log instead of sent, and still recorded.
+
+A message that could not be sent (the mail server unreachable, or refusing it) stays in the outbox and
+is tried again by ``send_waiting`` (``flask send-outbox``) after a growing wait: ``MAX_ATTEMPTS`` tries
+over about a day, then it has failed, its last error saying why.
 """
 
 from __future__ import annotations
@@ -49,22 +53,31 @@ class MailSettings:
         return bool(self.server)
 
 
-def _smtp_send(messages: list[EmailMessage], settings: MailSettings) -> list[str | None]:
-    """Send over one connection; a refused recipient fails only its own message. Returns an error per message."""
+def _smtp_send(messages: list[EmailMessage], settings: MailSettings) -> tuple[list[str | None], bool]:
+    """Send over one connection; a refused recipient fails only its own message. Returns an error per
+    message, and whether the connection failed (the server unreachable, or lost on the way): then the
+    messages not yet handed over share its error, and the ones handed over before stay sent."""
     errors: list[str | None] = []
-    with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
-        if settings.use_tls:
-            smtp.starttls()
-        if settings.username:
-            smtp.login(settings.username, settings.password)
-        for message in messages:
-            try:
-                smtp.send_message(message)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-                errors.append(str(exc)[:500])
-            else:
-                errors.append(None)
-    return errors
+    try:
+        with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
+            if settings.use_tls:
+                smtp.starttls()
+            if settings.username:
+                smtp.login(settings.username, settings.password)
+            for message in messages:
+                try:
+                    smtp.send_message(message)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+                    errors.append(str(exc)[:500])
+                else:
+                    errors.append(None)
+    except (OSError, smtplib.SMTPException) as exc:
+        if len(errors) == len(messages):  # all handed over; only the goodbye failed
+            return errors, False
+        log.warning("could not send %d message(s): %s", len(messages) - len(errors), exc)
+        reason = (str(exc) or type(exc).__name__)[:500]
+        return errors + [reason] * (len(messages) - len(errors)), True
+    return errors, False
 
 
 def _columns(mail: Mail, settings: MailSettings, day: date | None) -> dict[str, object]:
@@ -97,6 +110,21 @@ def record_many(mails: list[Mail], settings: MailSettings, day: date | None = No
 
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a sender that has held a claim this long must have died
 
+# The wait after each failed try before the next one: six tries in all, the last about a day after the first.
+RETRY_WAITS = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=16),
+)
+MAX_ATTEMPTS = len(RETRY_WAITS) + 1
+
+
+def retry_wait(attempts: int) -> timedelta | None:
+    """How long a message tried ``attempts`` times, in vain, waits for its next try; None: it has failed."""
+    return RETRY_WAITS[attempts - 1] if 1 <= attempts <= len(RETRY_WAITS) else None
+
 
 def _mark_sent(entries: list[OutboxMessage]) -> None:
     now = utcnow()
@@ -111,12 +139,29 @@ def _mark_sent(entries: list[OutboxMessage]) -> None:
 
 
 def _waiting(stale_before: datetime) -> sa.ColumnElement[bool]:
-    """Not sent, not failed, and claimed by no sender (or by one that must have died)."""
+    """Not sent, not given up, and claimed by no sender (or by one that must have died)."""
     return sa.and_(
         OutboxMessage.sent_at.is_(None),
-        OutboxMessage.error.is_(None),
+        OutboxMessage.failed_at.is_(None),
         sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale_before),
     )
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    """Never tried, or its wait after a failed try is over."""
+    return sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+
+
+def _note_failure(entries: list[OutboxMessage], errors: list[str]) -> None:
+    """Each message's try failed: it waits for its next one, or has failed after the last. Releases the claims."""
+    now = utcnow()
+    for entry, error in zip(entries, errors, strict=True):
+        entry.attempts = (entry.attempts or 0) + 1
+        entry.error = error[:500]
+        entry.claimed_at = None
+        wait = retry_wait(entry.attempts)
+        entry.next_attempt_at = None if wait is None else now + wait
+        entry.failed_at = now if wait is None else None
 
 
 def _claim(ids: list[int]) -> set[int]:
@@ -141,18 +186,30 @@ def deliver(entries: list[OutboxMessage], settings: MailSettings) -> int:
     """Send recorded messages (or log them); mark each sent or note its error. Returns how many went out.
 
     Claims them first, so a message another sender (the queue, another request) is sending, or has
-    sent, is left alone.
+    sent, is left alone. A message that could not be sent waits in the outbox for its next try.
     """
-    return _deliver(entries, settings)[0]
+    return _deliver(entries, settings).sent
 
 
-def _deliver(entries: list[OutboxMessage], settings: MailSettings) -> tuple[int, int]:
-    """``deliver``, returning how many of the messages it claimed went out and how many failed."""
+@dataclass(frozen=True)
+class _Outcome:
+    sent: int = 0
+    retrying: int = 0  # could not be sent; will be tried again
+    failed: int = 0  # could not be sent, for the last time
+    unreachable: bool = False  # no message could be handed to the mail server
+
+    @property
+    def tried(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _deliver(entries: list[OutboxMessage], settings: MailSettings) -> _Outcome:
+    """``deliver``, saying what became of the messages it claimed."""
     claimed = _claim(batches.ids_of(entries))
     batches.reload(entries)
     pending = [e for e in entries if e.id in claimed]
     if not pending:
-        return 0, 0
+        return _Outcome()
     if not settings.configured:
         for entry in pending:
             log.info(
@@ -163,7 +220,7 @@ def _deliver(entries: list[OutboxMessage], settings: MailSettings) -> tuple[int,
             )
         _mark_sent(pending)
         db.session.commit()
-        return len(pending), 0
+        return _Outcome(sent=len(pending))
     messages = []
     for entry in pending:
         message = EmailMessage()
@@ -173,41 +230,75 @@ def _deliver(entries: list[OutboxMessage], settings: MailSettings) -> tuple[int,
         message["Message-ID"] = make_msgid(domain="recognize-and-report")
         message.set_content(entry.body)
         messages.append(message)
-    try:
-        errors = _smtp_send(messages, settings)
-    except (OSError, smtplib.SMTPException) as exc:
-        for entry in pending:
-            entry.error = str(exc)[:500]
-        db.session.commit()
-        log.warning("could not send %d message(s): %s", len(pending), exc)
-        return 0, len(pending)
+    errors, unreachable = _smtp_send(messages, settings)
     went = [entry for entry, error in zip(pending, errors, strict=True) if error is None]
-    for entry, error in zip(pending, errors, strict=True):
-        if error is not None:
-            entry.error = error
+    refused = [(entry, error) for entry, error in zip(pending, errors, strict=True) if error is not None]
+    _note_failure([entry for entry, _e in refused], [error for _e, error in refused])
+    failed = sum(entry.failed_at is not None for entry, _e in refused)
     _mark_sent(went)
     db.session.commit()
-    return len(went), len(pending) - len(went)
+    return _Outcome(len(went), len(refused) - failed, failed, unreachable)
 
 
 @dataclass(frozen=True)
 class QueueReport:
     sent: int
-    failed: int
+    failed: int  # could not be sent, for the last time
+    retrying: int = 0  # could not be sent; will be tried again
 
 
-def send_waiting(settings: MailSettings, batch: int = 200) -> QueueReport:
-    """Send every message still waiting in the outbox, oldest first, a batch at a time (``flask send-outbox``).
+def send_waiting(settings: MailSettings, batch: int = 200, *, retry_now: bool = False) -> QueueReport:
+    """Send every message waiting in the outbox, oldest first, a batch at a time (``flask send-outbox``).
 
-    Messages failed earlier are not retried; messages another sender has claimed are left to it.
+    Messages that could not be sent before are tried again once their wait is over (at once with
+    ``retry_now``). Messages another sender has claimed are left to it. If the mail server cannot be
+    reached, the run stops: the rest wait for the next one.
     """
-    sent = failed = 0
+    sent = failed = retrying = 0
+    after = 0  # with retry_now, each message once: not again the ones that failed in this run
     while True:
         query = sa.select(OutboxMessage).where(_waiting(utcnow() - CLAIM_TIMEOUT)).order_by(OutboxMessage.id)
+        query = query.where(OutboxMessage.id > after) if retry_now else query.where(_due(utcnow()))
         waiting = list(db.session.scalars(query.limit(batch)))
         if not waiting:
-            return QueueReport(sent, failed)
-        went, failed_now = _deliver(waiting, settings)
-        if went + failed_now == 0:  # every one of them claimed by another sender meanwhile
-            return QueueReport(sent, failed)
-        sent, failed = sent + went, failed + failed_now
+            return QueueReport(sent, failed, retrying)
+        after = waiting[-1].id
+        outcome = _deliver(waiting, settings)
+        sent, failed, retrying = sent + outcome.sent, failed + outcome.failed, retrying + outcome.retrying
+        if outcome.tried == 0 or outcome.unreachable:  # all claimed by another sender meanwhile, or the server is down
+            return QueueReport(sent, failed, retrying)
+
+
+# --- the outbox's state, for the administrator -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    waiting: int  # not tried yet
+    retrying: int  # tried in vain, to be tried again
+    sent: int
+    failed: int  # given up
+
+
+def outbox_counts() -> OutboxCounts:
+    unsent = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(unsent, OutboxMessage.attempts == 0),
+            sa.func.count().filter(unsent, OutboxMessage.attempts > 0),
+            sa.func.count().filter(OutboxMessage.sent_at.is_not(None)),
+            sa.func.count().filter(OutboxMessage.failed_at.is_not(None)),
+        ).select_from(OutboxMessage)
+    ).one()
+    return OutboxCounts(*row)
+
+
+UNDELIVERED_STATES = ("retrying", "failed")
+
+
+def undelivered(state: str = "") -> sa.Select[tuple[OutboxMessage]]:
+    """The messages that could not be sent, still to be tried again or given up, newest first (or one state)."""
+    retrying = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.attempts > 0)
+    failed = OutboxMessage.failed_at.is_not(None)
+    which = {"retrying": retrying, "failed": failed}.get(state, sa.or_(retrying, failed))
+    return sa.select(OutboxMessage).where(which).order_by(OutboxMessage.id.desc())

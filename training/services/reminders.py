@@ -1,8 +1,11 @@
 """Daily email reminders: staff whose training is overdue or expiring soon, and a digest for managers.
 
 Meant to run once a day from cron (``flask --app app send-reminders``). Every message is recorded in the
-outbox before it is sent, and the outbox allows one message of a kind per person per day, so running
-twice the same day, or two runs at once, never sends anyone the same message twice.
+outbox before it is sent, and the outbox allows one message of a kind per person per day, sent or still
+queued, so running twice the same day, or two runs at once, never sends anyone the same message twice.
+A message that could not be sent stays queued and is tried again by ``flask send-outbox``; one given up
+on does not count, so the next run of the day queues it again. A newer day's run replaces the older
+reminders still queued: they would say what was true on their day.
 
 Free of Flask: the site's address and the mail settings come in as arguments.
 """
@@ -18,13 +21,14 @@ from babel.dates import format_date as babel_format_date
 
 from training.extensions import db
 from training.models import Course, CourseVersion, Organization, OutboxMessage, Role, User, UserRole, utcnow
-from training.services import compliance, i18n, mailer
+from training.services import batches, compliance, i18n, mailer
 from training.services.mailer import Mail
 
 EXPIRING_DAYS = 30
 DIGEST_NAME_LIMIT = 50
 KIND_REMINDER = "reminder"
 KIND_DIGEST = "manager_digest"
+REPLACED = "not sent: replaced by the reminders of {day}"
 
 
 @dataclass
@@ -32,13 +36,17 @@ class ReminderReport:
     reminders_sent: int = 0
     digests_sent: int = 0
     skipped_already_sent: int = 0
-    failed: int = 0
+    failed: int = 0  # could not be sent, for the last time
+    already_queued: int = 0  # queued earlier today, not sent yet: left to `send-outbox`
+    retrying: int = 0  # could not be sent now; queued, `send-outbox` tries again
 
     def add(self, other: ReminderReport) -> None:
         self.reminders_sent += other.reminders_sent
         self.digests_sent += other.digests_sent
         self.skipped_already_sent += other.skipped_already_sent
         self.failed += other.failed
+        self.already_queued += other.already_queued
+        self.retrying += other.retrying
 
 
 @dataclass(frozen=True)
@@ -247,17 +255,48 @@ def _managers(org_id: int, default_language: str | None) -> list[Manager]:
 
 
 def _record_once(mails: list[Mail], settings: mailer.MailSettings, now: datetime, report: ReminderReport) -> list[int]:
-    """Add each message to the outbox in its own savepoint; the one-a-day constraint refuses repeats."""
+    """Add each message to the outbox in its own savepoint; the one-a-day constraint refuses repeats:
+    a message of the day already sent, or still queued."""
     ids = []
+    repeats: dict[str, list[int]] = defaultdict(list)  # kind -> recipients
     for mail in mails:
         try:
             with db.session.begin_nested():
                 entry = mailer.record(mail, settings, day=now.date())
         except sa.exc.IntegrityError:
-            report.skipped_already_sent += 1
+            repeats[mail.kind].append(mail.recipient_user_id or 0)
             continue
         ids.append(entry.id)
+    for kind, recipients in repeats.items():
+        for part in batches.chunks(recipients):
+            sent = db.session.scalars(
+                sa.select(OutboxMessage.sent_at.is_not(None)).where(
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.day == now.date(),
+                    OutboxMessage.recipient_user_id.in_(part),
+                    OutboxMessage.failed_at.is_(None),
+                )
+            ).all()
+            report.skipped_already_sent += sum(sent)
+            report.already_queued += len(sent) - sum(sent)
     return ids
+
+
+def _replace_older(org_id: int, now: datetime) -> None:
+    """Give up the reminders and digests of earlier days still queued: today's run says what is true now."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.organization_id == org_id,
+            OutboxMessage.kind.in_([KIND_REMINDER, KIND_DIGEST]),
+            OutboxMessage.day < now.date(),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < utcnow() - mailer.CLAIM_TIMEOUT),
+        )
+        .values(failed_at=utcnow(), next_attempt_at=None, error=REPLACED.format(day=now.date().isoformat()))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _organization(
@@ -265,8 +304,10 @@ def _organization(
 ) -> ReminderReport:
     org_id, name, default_language = org
     report = ReminderReport()
+    _replace_older(org_id, now)
     people = due_people(org_id, now, default_language)
     if not people:
+        db.session.commit()
         return report
     mails = [reminder_mail(p, org_id, base_url) for p in people]
     mails += [digest_mail(m, (org_id, name), people, base_url) for m in _managers(org_id, default_language)]
@@ -276,20 +317,21 @@ def _organization(
         return report
     entries = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
     mailer.deliver(entries, settings)
+    sent, failed = OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at.is_not(None)
     outcome = db.session.execute(
-        sa.select(
-            OutboxMessage.kind, OutboxMessage.error.is_not(None), OutboxMessage.sent_at.is_not(None), sa.func.count()
-        )
+        sa.select(OutboxMessage.kind, sent, failed, sa.func.count())
         .where(OutboxMessage.id.in_(ids))
-        .group_by(OutboxMessage.kind, OutboxMessage.error.is_not(None), OutboxMessage.sent_at.is_not(None))
+        .group_by(OutboxMessage.kind, sent, failed)
     )
-    for kind, errored, sent, count in outcome:
-        if errored:
-            report.failed += count
-        elif sent and kind == KIND_REMINDER:
+    for kind, was_sent, has_failed, count in outcome:
+        if was_sent and kind == KIND_REMINDER:
             report.reminders_sent += count
-        elif sent:
+        elif was_sent:
             report.digests_sent += count
+        elif has_failed:
+            report.failed += count
+        else:  # queued: `send-outbox` tries again
+            report.retrying += count
     return report
 
 
