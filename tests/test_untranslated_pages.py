@@ -23,7 +23,17 @@ from flask import Flask
 from tests.helpers import TRANSLATIONS
 from tests.pages import every_page, seed_demo_with_statistics
 from training.extensions import db
-from training.models import Certificate, Course, CourseVersion, Organization, ReportingContact, User
+from training.models import (
+    AuditEvent,
+    Certificate,
+    Course,
+    CourseTranslation,
+    CourseVersion,
+    Organization,
+    ReportingContact,
+    User,
+)
+from training.services.staff_import import TEMPLATE_COLUMNS
 
 pytestmark = pytest.mark.slow
 
@@ -108,10 +118,16 @@ def _data(app: Flask) -> list[str]:
         for column in (User.full_name, User.email, User.employee_number, User.base, Organization.name,
                        Organization.iata_code, Organization.icao_code, Certificate.serial, Course.slug,
                        CourseVersion.title, CourseVersion.quiz_title, CourseVersion.version_label,
-                       ReportingContact.name, ReportingContact.value, ReportingContact.when_to_use):  # fmt: skip
+                       ReportingContact.name, ReportingContact.value, ReportingContact.when_to_use,
+                       AuditEvent.actor):  # fmt: skip
             values.update(v for v in db.session.scalars(sa.select(column).distinct()) if v)
+        # Course and module titles in the language of the page, where a <title> or a breadcrumb cannot carry a lang.
+        for texts in db.session.scalars(sa.select(CourseTranslation.texts)):
+            values.update(t for t in (texts["course"].get("title"), texts.get("quiz", {}).get("title")) if t)
+            values.update(m["title"] for m in texts.get("modules", {}).values() if m.get("title"))
         db.session.remove()
     values.update(UPLOADED)
+    values.update(TEMPLATE_COLUMNS)  # the staff file's column names, which an import's refusals quote
     return sorted(values, key=len, reverse=True)
 
 
