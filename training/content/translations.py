@@ -41,17 +41,11 @@ from training.content.validate import (
     _parse_mapping,
     is_translation,
 )
+from training.services import i18n
 
-SOURCE_LANGUAGE = "en"
-LANGUAGES: tuple[str, ...] = ("sw", "fr", "es", "ar", "pt")  # the languages a translation may be in
-LANGUAGE_NAMES = {
-    "en": "English",
-    "sw": "Kiswahili",
-    "fr": "Français",
-    "es": "Español",
-    "ar": "العربية",
-    "pt": "Português",
-}
+SOURCE_LANGUAGE = i18n.SOURCE_LANGUAGE
+LANGUAGE_NAMES = i18n.LANGUAGES  # the app's languages, each named in itself
+LANGUAGES: tuple[str, ...] = tuple(code for code in LANGUAGE_NAMES if code != SOURCE_LANGUAGE)  # of a translation
 
 COMPLETE, STALE, PARTIAL, MISSING = "complete", "stale", "partial", "missing"
 
