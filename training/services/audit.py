@@ -230,6 +230,20 @@ def record(
     return event
 
 
+def record_about_organization(
+    action: str, organization_id: int, *, actor: Actor, details: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """``record`` for an event about an organization itself: it is both the event's organization and its object."""
+    return record(
+        action,
+        actor=actor,
+        organization_id=organization_id,
+        object_type="organization",
+        object_id=organization_id,
+        details=details,
+    )
+
+
 @dataclass(frozen=True)
 class Entry:
     """One event of a batch for ``record_many``: what happened to which object."""
