@@ -244,6 +244,20 @@ def record_about_organization(
     )
 
 
+def record_about_person(
+    action: str, person: User, *, actor: Actor, details: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """``record`` for an event about a person's account: in their organization, with them as the object."""
+    return record(
+        action,
+        actor=actor,
+        organization_id=person.organization_id,
+        object_type="user",
+        object_id=person.id,
+        details=details,
+    )
+
+
 @dataclass(frozen=True)
 class Entry:
     """One event of a batch for ``record_many``: what happened to which object."""

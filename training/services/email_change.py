@@ -129,13 +129,8 @@ def record_request(
         recipient_user_id=person.id,
         organization_id=person.organization_id,
     )
-    audit.record(
-        "person.email_change_requested",
-        actor=actor,
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
-        details={"email": person.email, "new_email": new_email},
+    audit.record_about_person(
+        "person.email_change_requested", person, actor=actor, details={"email": person.email, "new_email": new_email}
     )
     return [mailer.record(confirm, mail), mailer.record(notice, mail)]
 
@@ -153,13 +148,11 @@ def confirm(token: str, *, signing_key: str, address: str | None) -> User:
         )
     person.email = pending.new_email
     accounts.expire_links([person.id])  # links sent to the old address
-    audit.record(
+    audit.record_about_person(
         "person.email_changed",
-        actor=audit.Actor(person, address),  # whoever holds the new address speaks for the account here
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
+        person,
         details={"changed": {"email": [old_email, person.email]}, "confirmed_from_new_address": True},
+        actor=audit.Actor(person, address),  # whoever holds the new address speaks for the account here
     )
     try:
         db.session.commit()
