@@ -30,7 +30,7 @@ def set_days_to_complete(org: Organization, days: int, *, actor: audit.Actor) ->
     before = org.days_to_complete
     org.days_to_complete = days
     requirements.sync_org(org)  # due dates of required courses move with it
-    _recorded(org, "organization.settings_changed", actor=actor, details={"days_to_complete": [before, days]})
+    _record_change("organization.settings_changed", org, actor=actor, details={"days_to_complete": [before, days]})
 
 
 def set_logo(org: Organization, data: bytes, *, actor: audit.Actor) -> None:
@@ -58,7 +58,7 @@ def set_logo(org: Organization, data: bytes, *, actor: audit.Actor) -> None:
         )
     org.logo = png
     org.logo_mime = "image/png"
-    _recorded(org, "organization.logo_changed", actor=actor, details={"png_bytes": len(png)})
+    _record_change("organization.logo_changed", org, actor=actor, details={"png_bytes": len(png)})
 
 
 def _logo_png(data: bytes) -> bytes:
@@ -91,7 +91,7 @@ def _logo_png(data: bytes) -> bytes:
 def remove_logo(org: Organization, *, actor: audit.Actor) -> None:
     org.logo = None
     org.logo_mime = None
-    _recorded(org, "organization.logo_removed", actor=actor)
+    _record_change("organization.logo_removed", org, actor=actor)
 
 
 def set_default_language(org: Organization, code: str | None, *, actor: audit.Actor) -> None:
@@ -102,10 +102,12 @@ def set_default_language(org: Organization, code: str | None, *, actor: audit.Ac
     if before == code:
         return
     org.default_language = code
-    _recorded(org, "organization.settings_changed", actor=actor, details={"default_language": [before, code]})
+    _record_change("organization.settings_changed", org, actor=actor, details={"default_language": [before, code]})
 
 
-def _recorded(org: Organization, action: str, *, actor: audit.Actor, details: dict[str, object] | None = None) -> None:
+def _record_change(
+    action: str, org: Organization, *, actor: audit.Actor, details: dict[str, object] | None = None
+) -> None:
     """The change to ``org`` on the audit trail, and committed."""
     audit.record_about_organization(action, org.id, actor=actor, details=details)
     db.session.commit()
