@@ -70,7 +70,7 @@ def authenticate(email: str, password: str, ip: str, limits: throttle.Limits) ->
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
-    audit.record_about_person("auth.sign_in", user, actor=audit.Actor(user, ip))
+    audit.record_about("auth.sign_in", user, actor=audit.Actor(user, ip))
     db.session.commit()
     return SignInResult(user)
 
@@ -116,7 +116,7 @@ def change_password(user: User, current_password: str, new_password: str, *, act
     if current_password == new_password:
         raise ServiceError({"password": _("Choose a password different from the current one.")})
     set_password(user, new_password)
-    audit.record_about_person("account.password_changed", user, actor=actor)
+    audit.record_about("account.password_changed", user, actor=actor)
     db.session.commit()
 
 
@@ -257,7 +257,7 @@ def redeem_token(
     if not claimed:
         db.session.rollback()
         raise ServiceError(_("This link has already been used."))
-    audit.record_about_person(
+    audit.record_about(
         f"account.{purpose.value}_link_used",
         token.user,
         actor=audit.Actor(token.user, address),  # the link speaks for its holder

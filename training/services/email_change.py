@@ -129,7 +129,7 @@ def record_request(
         recipient_user_id=person.id,
         organization_id=person.organization_id,
     )
-    audit.record_about_person(
+    audit.record_about(
         "person.email_change_requested", person, actor=actor, details={"email": person.email, "new_email": new_email}
     )
     return [mailer.record(confirm, mail), mailer.record(notice, mail)]
@@ -148,7 +148,7 @@ def confirm(token: str, *, signing_key: str, address: str | None) -> User:
         )
     person.email = pending.new_email
     accounts.expire_links([person.id])  # links sent to the old address
-    audit.record_about_person(
+    audit.record_about(
         "person.email_changed",
         person,
         details={"changed": {"email": [old_email, person.email]}, "confirmed_from_new_address": True},

@@ -109,5 +109,5 @@ def _record_change(
     action: str, org: Organization, *, actor: audit.Actor, details: dict[str, object] | None = None
 ) -> None:
     """The change to ``org`` on the audit trail, and committed."""
-    audit.record_about_organization(action, org.id, actor=actor, details=details)
+    audit.record_about(action, org, actor=actor, details=details)
     db.session.commit()

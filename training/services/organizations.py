@@ -65,7 +65,7 @@ def create_organization(fields: OrgFields, *, actor: audit.Actor) -> Organizatio
     db.session.add(org)
     db.session.flush()
     details = {key: str(value) if value is not None else None for key, value in values.items()}
-    audit.record_about_organization("organization.created", org.id, actor=actor, details=details)
+    audit.record_about("organization.created", org, actor=actor, details=details)
     db.session.commit()
     return org
 
@@ -78,7 +78,7 @@ def update_organization(org: Organization, fields: OrgFields, *, actor: audit.Ac
             changed[key] = [None if before is None else str(before), None if value is None else str(value)]
         setattr(org, key, value)
     if changed:
-        audit.record_about_organization("organization.updated", org.id, actor=actor, details={"changed": changed})
+        audit.record_about("organization.updated", org, actor=actor, details={"changed": changed})
     db.session.commit()
     return org
 
@@ -100,7 +100,7 @@ def set_oversight(authority: Organization, overseen_ids: list[int], *, actor: au
     after = sorted(ids)
     if before != after:
         details = {"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))}
-        audit.record_about_organization("organization.oversight_changed", authority.id, actor=actor, details=details)
+        audit.record_about("organization.oversight_changed", authority, actor=actor, details=details)
     db.session.commit()
 
 

@@ -45,7 +45,7 @@ def request_reset(
         db.session.commit()
         return
     if _sent_last_hour(person) >= MAX_PER_HOUR:
-        audit.record_about_person(
+        audit.record_about(
             "account.password_reset_refused",
             person,
             actor=actor,

@@ -141,7 +141,7 @@ def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
-    audit.record_about_person(
+    audit.record_about(
         "person.created", person, actor=actor, details={"email": person.email, "roles": sorted(r.value for r in roles)}
     )
     db.session.commit()
@@ -189,7 +189,7 @@ def update_person(
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if changed:
         action = "person.roles_changed" if "roles" in changed else "person.updated"
-        audit.record_about_person(
+        audit.record_about(
             action, person, actor=actor, details={"changed": changed, "previous_organization_id": previous_org_id}
         )
     messages = []
@@ -232,5 +232,5 @@ def _set_active(person: User, active: bool, actor: audit.Actor) -> None:
     if not active:
         person.end_every_session()
     requirements.sync_person(person)
-    audit.record_about_person("person.reactivated" if active else "person.deactivated", person, actor=actor)
+    audit.record_about("person.reactivated" if active else "person.deactivated", person, actor=actor)
     db.session.commit()
