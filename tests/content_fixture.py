@@ -210,6 +210,14 @@ questions:
 """
 
 
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace ``old``, which must occur exactly once, with ``new`` in the file ``rel`` below ``root``."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur exactly once in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -19,7 +19,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "training"
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
 # What a formatted part of an action written as an f-string can be.
 EXPANSIONS = {"purpose.value": [p.value for p in TokenPurpose]}
-RECORDERS = re.compile(r"^(_?note(_many)?|record|Entry)$")
+RECORDERS = re.compile(r"^(_?note(_many)?|_?record(_about|_change)?|Entry)$")
 
 
 def _name(func: ast.expr) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.content_fixture import edit
 from training.content import JOB_FUNCTIONS, Option, Problem, read_content
 
 COURSE = "modules/basics/course.yaml"
@@ -128,13 +129,6 @@ def content(tmp_path: Path) -> Path:
     write(tmp_path, "quizzes/README.md", "# Question banks\n")
     write(tmp_path, "modules/basics/notes.txt", "not content\n")
     return tmp_path
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur exactly once in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def problems_of(root: Path) -> list[Problem]:

@@ -34,10 +34,12 @@ NOTE_FR = "pas encore été revue par un expert du domaine dont c"
 
 
 @pytest.fixture
-def sign_in(client, make_org, make_user):
-    """Sign a learner in, whose own language is ``language`` (None: the browser's, here English)."""
+def sign_in(app, tmp_path, client, make_org, make_user):
+    """Load the course and its translation, and sign a learner in whose own language is ``language`` (None: the
+    browser's, here English)."""
 
-    def _sign_in(language: str | None = "fr"):
+    def _sign_in(language: str | None = "fr", reviewer: str = "null"):
+        _load(app, tmp_path, reviewer)
         person = make_user(make_org(), Role.LEARNER, job_function="cabin_crew", preferred_language=language)
         login(client, person.email)
         return person
@@ -45,8 +47,7 @@ def sign_in(client, make_org, make_user):
     return _sign_in
 
 
-def test_module_page_and_check_in_the_persons_language(app, tmp_path, client, sign_in):
-    _load(app, tmp_path)
+def test_module_page_and_check_in_the_persons_language(client, sign_in):
     sign_in("fr")
     french = text(client.get(MODULE))
     assert "<h1>Module un</h1>" in french
@@ -54,7 +55,7 @@ def test_module_page_and_check_in_the_persons_language(app, tmp_path, client, si
     assert "Savoir une chose." in french
     assert "Laquelle est juste ?" in french
     assert NOTE_FR in french  # the note in the interface's language
-    assert '<article class="module panel">' in french  # the page is in French already: no lang of its own
+    assert '<article class="module panel" lang="fr" dir="ltr">' in french  # content always says its language
     assert f'href="{MODULE}?lang=en"' in french  # a link to the English
     page = text(submit(client, f"{MODULE}/check", {"answer": "b"}, form_url=MODULE))
     assert "Relisez le module." in page  # the feedback of the option chosen, graded on the source's key
@@ -69,8 +70,7 @@ def test_module_page_and_check_in_the_persons_language(app, tmp_path, client, si
     assert "<h1>Module un</h1>" in text(client.get(f"{MODULE}?lang=fr"))
 
 
-def test_an_english_speaker_reads_english_with_no_switch(app, tmp_path, client, sign_in):
-    _load(app, tmp_path)
+def test_an_english_speaker_reads_english_with_no_switch(client, sign_in):
     sign_in(None)
     page = text(client.get(MODULE))
     assert "<h1>Module one</h1>" in page
@@ -82,8 +82,7 @@ def test_an_english_speaker_reads_english_with_no_switch(app, tmp_path, client, 
     assert '<article class="module panel" lang="fr" dir="ltr">' in french
 
 
-def test_a_translated_module_page_asks_the_database_no_more_than_the_english_one(app, tmp_path, client, sign_in):
-    _load(app, tmp_path)
+def test_a_translated_module_page_asks_the_database_no_more_than_the_english_one(app, client, sign_in):
     sign_in(None)
     statements: list[str] = []
 
@@ -105,30 +104,27 @@ def test_a_translated_module_page_asks_the_database_no_more_than_the_english_one
     assert counts["fr"] == counts["en"], counts
 
 
-def test_a_reviewed_translation_has_no_note(app, tmp_path, client, sign_in):
-    _load(app, tmp_path, reviewer="Amina Diallo")
-    sign_in("fr")
+def test_a_reviewed_translation_has_no_note(client, sign_in):
+    sign_in("fr", reviewer="Amina Diallo")
     page = text(client.get(MODULE))
     assert "Module un" in page
     assert NOTE_FR not in page
 
 
-def test_a_language_without_a_translation_falls_back_to_english(app, tmp_path, client, sign_in):
-    _load(app, tmp_path)
+def test_a_language_without_a_translation_falls_back_to_english(client, sign_in):
     sign_in("sw")
     page = text(client.get(MODULE))
     assert "<h1>Module one</h1>" in page
     assert "Kozi hii bado haipatikani kwa Kiswahili; inaonyeshwa kwa Kiingereza." in page
 
 
-def test_quiz_attempt_and_result_in_the_chosen_language(app, tmp_path, client, sign_in):
-    _load(app, tmp_path)
+def test_quiz_attempt_and_result_in_the_chosen_language(app, client, sign_in):
     sign_in(None)
     client.get(f"{MODULE}?lang=fr")  # an English speaker who chose to read the course in French
     url = start_quiz(client)
     page = text(client.get(url))
     # The bank here is the fixture's with other attempt settings: its translation marks each text "FR".
-    assert "<h1>FR Test quiz</h1>" in page
+    assert "<h1 lang=\"fr\">FR Test quiz</h1>" in page
     assert "FR SINGLE-PROMPT" in page
     assert "FR SCENARIO-TEXT" in page
     assert "FR Observe and report" in page

@@ -58,8 +58,8 @@ def test_failed_attempt_lists_wrong_questions_and_modules_but_no_keys(app, tmp_p
     assert "SINGLE-PROMPT" in page
     assert "SCENARIO-TEXT" in page
     # Which module each wrong question comes from, with a link back to it.
-    assert 'href="/courses/test-course/modules/m-one">Module one</a> — 2 questions wrong' in page
-    assert 'href="/courses/test-course/modules/m-two">Module two</a> — 2 questions wrong' in page
+    assert 'href="/courses/test-course/modules/m-one">Module one</a></span> — 2 questions wrong' in page
+    assert 'href="/courses/test-course/modules/m-two">Module two</a></span> — 2 questions wrong' in page
     assert "shown once you pass" in page
     _assert_no_keys(page)
     # Not the options either: a wrong answer shown would tell the learner what to rule out.
@@ -74,7 +74,7 @@ def test_partly_right_attempt_marks_each_question(app, tmp_path, client, learner
     page = _attempt_with(client, {**ALL_WRONG, "t-single": ["a"]})
     assert page.count("<strong>Right</strong>") == 1
     assert page.count("<strong>Wrong</strong>") == 3
-    assert "Module one</a> — 1 question wrong" in page
+    assert "Module one</a></span> — 1 question wrong" in page
     _assert_no_keys(page)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content_fixture import QUIZ, sha256_file, write_content, write_translation
+from tests.content_fixture import QUIZ, edit, sha256_file, write_content, write_translation
 from tests.quiz_fixture import bank, with_ordering
 from training.content import read_content
 from training.content.translations import COMPLETE, MISSING, PARTIAL, STALE, read_translations
@@ -25,13 +25,6 @@ def root(tmp_path: Path) -> Path:
     write_content(tmp_path)
     write_translation(tmp_path)
     return tmp_path
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur exactly once in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def translations(root: Path):

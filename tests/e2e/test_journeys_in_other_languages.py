@@ -118,9 +118,8 @@ def _open_module(page: Page, course: CourseInLanguage, position: int, code: str)
     expect(page).to_have_url(re.compile(f"/courses/{CORE}/modules/{slug}$"))
     _expect_language(page, code)
     expect(page.locator("article.module h1")).to_have_text(title)
-    # The content is in the page's language: no lang of its own on the module, and the course language menu
-    # marks this language as the one shown.
-    expect(page.locator("article.module")).not_to_have_attribute("lang", re.compile("."))
+    # The content says its language (the page's), and the course language menu marks it as the one shown.
+    expect(page.locator("article.module")).to_have_attribute("lang", code)
     expect(page.locator(f'.content-languages [aria-current="true"][lang="{code}"]')).to_have_count(1)
     check_accessibility(page, f"module {position} ({code})")
 

@@ -23,7 +23,6 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.world import COURSE, MODULE, USERS, OrgObjects
 from training.extensions import db
@@ -194,17 +193,6 @@ def world(app, tmp_path, make_org, make_user):
     return world_module.build(app, tmp_path, make_org, make_user)
 
 
-def _clients(app, world) -> dict[str, object]:
-    clients = {}
-    for name in USERS:
-        client = app.test_client()
-        person = world.users[name]
-        if person is not None:
-            assert login(client, person.email).status_code == 302, name
-        clients[name] = client
-    return clients
-
-
 def _url(endpoint: str, objects: OrgObjects) -> str:
     return URLS[endpoint].format(**vars(objects))
 
@@ -225,7 +213,7 @@ def test_every_route_has_a_row(app):
 
 @pytest.mark.slow  # every route for every kind of user
 def test_the_authorization_matrix(app, world):
-    clients = _clients(app, world)
+    clients = world_module.signed_in_clients(app, world)
     observed: dict[str, dict[str, str]] = {}
     for endpoint in URLS:
         observed[endpoint] = {}
@@ -342,7 +330,7 @@ def _email_change(app, client, token: str, actor: str, person) -> str:
 
 @pytest.mark.slow  # every account action for every role
 def test_acting_on_people_by_role(app, world):
-    clients = _clients(app, world)
+    clients = world_module.signed_in_clients(app, world)
     observed: dict[tuple[str, str, str], str] = {}
     for actor, role, state in BY_ROLE:
         client = clients[actor]

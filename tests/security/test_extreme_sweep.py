@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import EXPECTED, URLS
 from tests.security.world import USERS, OrgObjects
@@ -103,12 +102,7 @@ class _Forms(HTMLParser):
 def swept(app, tmp_path, make_org, make_user):
     """The world, a signed-in client per role, and the forms each role is shown."""
     world = world_module.build(app, tmp_path, make_org, make_user)
-    clients = {}
-    for name in ROLES:
-        client = app.test_client()
-        if world.users[name] is not None:
-            assert login(client, world.users[name].email).status_code == 302
-        clients[name] = client
+    clients = world_module.signed_in_clients(app, world, ROLES)
     forms: list[tuple[str, Form]] = []
     seen = set()
     for name in ROLES:

@@ -13,7 +13,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import login
 from tests.security import world as world_module
 from tests.security.test_authorization_matrix import URLS
 from tests.security.world import USERS
@@ -121,13 +120,7 @@ def world(app, tmp_path, make_org, make_user):
 
 @pytest.fixture
 def clients(app, world):
-    signed_in = {}
-    for name in USERS:
-        client = app.test_client()
-        if world.users[name] is not None:
-            assert login(client, world.users[name].email).status_code == 302
-        signed_in[name] = client
-    return signed_in
+    return world_module.signed_in_clients(app, world)
 
 
 def test_every_state_changing_route_is_listed(app):

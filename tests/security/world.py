@@ -9,12 +9,14 @@ and once still pending (an invitation not yet used).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.content_fixture import load_test_content
 from tests.factories import pass_course
@@ -134,3 +136,15 @@ def build(app: Flask, tmp_path: Path, make_org, make_user) -> World:
         for state in TARGET_STATES
     }
     return World(users=users, own=own, foreign=foreign, targets=targets)
+
+
+def signed_in_clients(app: Flask, world: World, names: Iterable[str] = USERS) -> dict[str, FlaskClient]:
+    """A client per user named, signed in as them ("anonymous": not signed in)."""
+    clients = {}
+    for name in names:
+        client = app.test_client()
+        person = world.users[name]
+        if person is not None:
+            assert login(client, person.email).status_code == 302, name
+        clients[name] = client
+    return clients

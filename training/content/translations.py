@@ -41,17 +41,11 @@ from training.content.validate import (
     _parse_mapping,
     is_translation,
 )
+from training.services import i18n
 
-SOURCE_LANGUAGE = "en"
-LANGUAGES: tuple[str, ...] = ("sw", "fr", "es", "ar", "pt")  # the languages a translation may be in
-LANGUAGE_NAMES = {
-    "en": "English",
-    "sw": "Kiswahili",
-    "fr": "Français",
-    "es": "Español",
-    "ar": "العربية",
-    "pt": "Português",
-}
+SOURCE_LANGUAGE = i18n.SOURCE_LANGUAGE
+LANGUAGE_NAMES = i18n.LANGUAGES  # the app's languages, each named in itself
+LANGUAGES: tuple[str, ...] = tuple(code for code in LANGUAGE_NAMES if code != SOURCE_LANGUAGE)  # of a translation
 
 COMPLETE, STALE, PARTIAL, MISSING = "complete", "stale", "partial", "missing"
 
@@ -259,6 +253,21 @@ def _read_file(root: Path, rel: str, report: Report) -> str | None:
         return None
 
 
+def _no_source(report: Report, source: str, suggestion: str, named_like: str) -> None:
+    """Report a translation whose English ``source`` does not exist."""
+    report.add(
+        "",
+        f"there is no {source} to translate.{suggestion} A translation is named after its source: {named_like}.",
+        None,
+    )
+
+
+def _read_mapping(root: Path, rel: str, report: Report) -> LineMap | None:
+    """The YAML file ``rel`` as a mapping, or None after reporting why it cannot be one."""
+    text = _read_file(root, rel, report)
+    return _parse_mapping(report, text) if text is not None else None
+
+
 def _source_sha256(root: Path, rel: str) -> str:
     return sha256_of((root / rel).read_bytes())
 
@@ -305,8 +314,7 @@ def _read_course_file(
             report.add("", message, None)
             return None
         source = f"{MODULES}/{course.slug}/course.yaml"
-        text = _read_file(root, rel, report)
-        data = _parse_mapping(report, text) if text is not None else None
+        data = _read_mapping(root, rel, report)
         if data is None:
             return None
         r = Reader(report, data, "", COURSE_TEXT_KEYS, COURSE_REFUSED)
@@ -316,12 +324,8 @@ def _read_course_file(
     module = next((m for m in course.modules if m.slug == name), None)
     if module is None:
         slugs = [m.slug for m in course.modules]
-        report.add(
-            "",
-            f"there is no module '{name}' in course '{course.slug}' to translate.{did_you_mean(name, slugs)} "
-            f"A translation is named after its source: {', '.join(f'{s}.{language}.md' for s in slugs)}.",
-            None,
-        )
+        named_like = ", ".join(f"{s}.{language}.md" for s in slugs)
+        _no_source(report, f"module '{name}' in course '{course.slug}'", did_you_mean(name, slugs), named_like)
         return None
     text = _read_file(root, rel, report)
     if text is None:
@@ -461,15 +465,9 @@ def _read_quiz_file(
     name, language = named
     quiz = quizzes.get(name)
     if quiz is None:
-        report.add(
-            "",
-            f"there is no quiz '{name}' to translate.{did_you_mean(name, quizzes)} "
-            f"A translation is named after its source: quizzes/<quiz>.{language}.yaml.",
-            None,
-        )
+        _no_source(report, f"quiz '{name}'", did_you_mean(name, quizzes), f"quizzes/<quiz>.{language}.yaml")
         return None
-    text = _read_file(root, rel, report)
-    data = _parse_mapping(report, text) if text is not None else None
+    data = _read_mapping(root, rel, report)
     if data is None:
         return None
     r = Reader(report, data, "", QUIZ_TEXT_KEYS, QUIZ_REFUSED)
@@ -533,8 +531,7 @@ def _read_glossary(root: Path, path: Path, problems: list[Problem]) -> Glossary 
     if named is None:
         return None
     _, language = named
-    text = _read_file(root, rel, report)
-    data = _parse_mapping(report, text) if text is not None else None
+    data = _read_mapping(root, rel, report)
     if data is None:
         return None
     r = Reader(report, data, "", GLOSSARY_KEYS)

@@ -70,13 +70,7 @@ def authenticate(email: str, password: str, ip: str, limits: throttle.Limits) ->
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
-    audit.record(
-        "auth.sign_in",
-        actor=audit.Actor(user, ip),
-        organization_id=user.organization_id,
-        object_type="user",
-        object_id=user.id,
-    )
+    audit.record_about("auth.sign_in", user, actor=audit.Actor(user, ip))
     db.session.commit()
     return SignInResult(user)
 
@@ -122,13 +116,7 @@ def change_password(user: User, current_password: str, new_password: str, *, act
     if current_password == new_password:
         raise ServiceError({"password": _("Choose a password different from the current one.")})
     set_password(user, new_password)
-    audit.record(
-        "account.password_changed",
-        actor=actor,
-        organization_id=user.organization_id,
-        object_type="user",
-        object_id=user.id,
-    )
+    audit.record_about("account.password_changed", user, actor=actor)
     db.session.commit()
 
 
@@ -269,12 +257,10 @@ def redeem_token(
     if not claimed:
         db.session.rollback()
         raise ServiceError(_("This link has already been used."))
-    audit.record(
+    audit.record_about(
         f"account.{purpose.value}_link_used",
+        token.user,
         actor=audit.Actor(token.user, address),  # the link speaks for its holder
-        organization_id=token.user.organization_id,
-        object_type="user",
-        object_id=token.user.id,
     )
     db.session.commit()
     return token.user

@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from training.extensions import db
-from training.models import GENESIS_HASH, AuditEvent, AuditHead, User, utcnow
+from training.models import GENESIS_HASH, AuditEvent, AuditHead, Certificate, Organization, User, utcnow
 
 SYSTEM_ACTOR = "system"
 ANONYMOUS_ACTOR = "anonymous"
@@ -228,6 +228,27 @@ def record(
         .execution_options(synchronize_session=False)
     )
     return event
+
+
+def record_about(
+    action: str, subject: User | Organization | Certificate, *, actor: Actor, details: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """``record`` for an event about one person's account, organization or certificate: the event's object,
+    in the organization it belongs to (an organization's own events: in that organization)."""
+    if isinstance(subject, User):
+        object_type, object_id, organization_id = "user", str(subject.id), subject.organization_id
+    elif isinstance(subject, Organization):
+        object_type, object_id, organization_id = "organization", str(subject.id), subject.id
+    else:
+        object_type, object_id, organization_id = "certificate", subject.serial, subject.organization_id
+    return record(
+        action,
+        actor=actor,
+        organization_id=organization_id,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
 
 
 @dataclass(frozen=True)

@@ -113,24 +113,20 @@ class Said:
     @property
     def reason(self) -> str:
         """Why something was refused, as recorded."""
-        no_reason = self._("no reason")
-        return self.get("reason") or no_reason
+        return self.get("reason") or self._("no reason")
 
     @property
     def revocation_reason(self) -> str:
-        no_reason = self._("no reason given")
-        return self.get("reason") or no_reason
+        return self.get("reason") or self._("no reason given")
 
     @property
     def roles(self) -> str:
-        none = self._("none")
-        return self.get("roles") or none
+        return self.get("roles") or self._("none")
 
     @property
     def holder(self) -> str:
         """The holder of the certificate the event is about."""
-        otherwise = self._("its holder")
-        return self.name_of(self.details.get("holder_user_id"), otherwise)
+        return self.name_of(self.details.get("holder_user_id"), self._("its holder"))
 
     @property
     def serial(self) -> str:
@@ -301,9 +297,10 @@ def _target(said: Said) -> str:
     return f"{label(kind, said.words)} {value}".strip() if kind or value else said._("staff")
 
 
-def _assigned(said: Said) -> str:
-    return said._(
-        "%(actor)s assigned %(course)s for %(target)s, due %(due)s",
+def _about_assignment(message: str) -> Callable[[Said], str]:
+    """The sentence of an assignment's event: ``message`` with the actor, the course, the target and the due date."""
+    return lambda said: said._(
+        message,
         actor=said.actor,
         course=said.course(said.get("course")),
         target=_target(said),
@@ -311,14 +308,8 @@ def _assigned(said: Said) -> str:
     )
 
 
-def _unassigned(said: Said) -> str:
-    return said._(
-        "%(actor)s removed the assignment of %(course)s for %(target)s, due %(due)s",
-        actor=said.actor,
-        course=said.course(said.get("course")),
-        target=_target(said),
-        due=said.get("due_on", "?"),
-    )
+_assigned = _about_assignment(N_("%(actor)s assigned %(course)s for %(target)s, due %(due)s"))
+_unassigned = _about_assignment(N_("%(actor)s removed the assignment of %(course)s for %(target)s, due %(due)s"))
 
 
 def _oversight(said: Said) -> str:
@@ -394,31 +385,14 @@ def _contact_name(said: Said) -> str:
     return f"{name} ({said.get('value')})" if said.details.get("value") else name
 
 
-def _contact_added(said: Said) -> str:
-    return said._(
-        "%(actor)s added the reporting contact %(contact)s of %(organization)s",
-        actor=said.actor,
-        contact=_contact_name(said),
-        organization=said.organization,
-    )
+def _about_contact(message: str) -> Callable[[Said], str]:
+    """The sentence of a reporting contact's event: ``message`` with the actor, the contact and its organization."""
+    return lambda said: said._(message, actor=said.actor, contact=_contact_name(said), organization=said.organization)
 
 
-def _contact_changed(said: Said) -> str:
-    return said._(
-        "%(actor)s changed the reporting contact %(contact)s of %(organization)s",
-        actor=said.actor,
-        contact=_contact_name(said),
-        organization=said.organization,
-    )
-
-
-def _contact_removed(said: Said) -> str:
-    return said._(
-        "%(actor)s removed the reporting contact %(contact)s of %(organization)s",
-        actor=said.actor,
-        contact=_contact_name(said),
-        organization=said.organization,
-    )
+_contact_added = _about_contact(N_("%(actor)s added the reporting contact %(contact)s of %(organization)s"))
+_contact_changed = _about_contact(N_("%(actor)s changed the reporting contact %(contact)s of %(organization)s"))
+_contact_removed = _about_contact(N_("%(actor)s removed the reporting contact %(contact)s of %(organization)s"))
 
 
 SENTENCES: dict[str, Callable[[Said], str]] = {

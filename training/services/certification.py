@@ -16,12 +16,10 @@ def on_quiz_passed(
     outcome = issuing.issue_for_attempt(attempt, settings)
     certificate = outcome.certificate
     if certificate is not None:
-        audit.record(
+        audit.record_about(
             "certificate.issued",
+            certificate,
             actor=actor,
-            organization_id=certificate.organization_id,
-            object_type="certificate",
-            object_id=certificate.serial,
             details={
                 "holder_user_id": certificate.user_id,
                 "course": certificate.course_title,

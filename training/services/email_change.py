@@ -79,63 +79,47 @@ def record_request(
     then delivers the returned messages. The person's address does not change here."""
     link = make_link(person, new_email)
     words = i18n.in_language(i18n.language_of(person))  # both messages are for the account's holder
-    confirm = mailer.Mail(
-        to=new_email,
-        subject=words.gettext("Confirm your new Recognize & Report sign-in address"),
-        body="".join(
-            [
-                words.gettext("Hello %(name)s,", name=person.full_name),
-                "\n\n",
-                words.gettext(
-                    "Your Recognize & Report account (until now %(old_email)s) is to use this address from now on.",
-                    old_email=person.email,
-                ),
-                "\n",
-                words.gettext("To confirm, open this link within %(days)s days and press the button:", days=valid_days),
-                f"\n\n{link}\n\n",
-                words.gettext(
-                    "Until you do, you keep signing in with %(old_email)s. If you did not expect this, ignore this "
-                    "email: nothing changes.",
-                    old_email=person.email,
-                ),
-                "\n",
-            ]
+
+    def to_holder(to: str, kind: str, subject: str, *paragraphs: str) -> mailer.Mail:
+        """A message for the account's holder, greeted by name, at ``to``."""
+        greeting = words.gettext("Hello %(name)s,", name=person.full_name)
+        body = "".join([greeting, "\n\n", *paragraphs])
+        return mailer.Mail(to, subject, body, kind, recipient_user_id=person.id, organization_id=person.organization_id)
+
+    confirm = to_holder(
+        new_email,
+        KIND_CONFIRM,
+        words.gettext("Confirm your new Recognize & Report sign-in address"),
+        words.gettext(
+            "Your Recognize & Report account (until now %(old_email)s) is to use this address from now on.",
+            old_email=person.email,
         ),
-        kind=KIND_CONFIRM,
-        recipient_user_id=person.id,
-        organization_id=person.organization_id,
-    )
-    notice = mailer.Mail(
-        to=person.email,
-        subject=words.gettext("Your Recognize & Report sign-in address is being changed"),
-        body="".join(
-            [
-                words.gettext("Hello %(name)s,", name=person.full_name),
-                "\n\n",
-                words.gettext(
-                    "Someone asked to change the address of your Recognize & Report account to %(new_email)s.",
-                    new_email=new_email,
-                ),
-                "\n",
-                words.gettext(
-                    "Nothing changes until that address confirms it: until then you keep signing in with this one."
-                ),
-                "\n\n",
-                words.gettext("If you did not expect this, tell your manager or the administrator now."),
-                "\n",
-            ]
+        "\n",
+        words.gettext("To confirm, open this link within %(days)s days and press the button:", days=valid_days),
+        f"\n\n{link}\n\n",
+        words.gettext(
+            "Until you do, you keep signing in with %(old_email)s. If you did not expect this, ignore this "
+            "email: nothing changes.",
+            old_email=person.email,
         ),
-        kind=KIND_NOTICE,
-        recipient_user_id=person.id,
-        organization_id=person.organization_id,
+        "\n",
     )
-    audit.record(
-        "person.email_change_requested",
-        actor=actor,
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
-        details={"email": person.email, "new_email": new_email},
+    notice = to_holder(
+        person.email,
+        KIND_NOTICE,
+        words.gettext("Your Recognize & Report sign-in address is being changed"),
+        words.gettext(
+            "Someone asked to change the address of your Recognize & Report account to %(new_email)s.",
+            new_email=new_email,
+        ),
+        "\n",
+        words.gettext("Nothing changes until that address confirms it: until then you keep signing in with this one."),
+        "\n\n",
+        words.gettext("If you did not expect this, tell your manager or the administrator now."),
+        "\n",
+    )
+    audit.record_about(
+        "person.email_change_requested", person, actor=actor, details={"email": person.email, "new_email": new_email}
     )
     return [mailer.record(confirm, mail), mailer.record(notice, mail)]
 
@@ -153,13 +137,11 @@ def confirm(token: str, *, signing_key: str, address: str | None) -> User:
         )
     person.email = pending.new_email
     accounts.expire_links([person.id])  # links sent to the old address
-    audit.record(
+    audit.record_about(
         "person.email_changed",
-        actor=audit.Actor(person, address),  # whoever holds the new address speaks for the account here
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
+        person,
         details={"changed": {"email": [old_email, person.email]}, "confirmed_from_new_address": True},
+        actor=audit.Actor(person, address),  # whoever holds the new address speaks for the account here
     )
     try:
         db.session.commit()

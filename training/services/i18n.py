@@ -21,6 +21,15 @@ from babel.support import LazyProxy, NullTranslations, Translations
 
 CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"
+LANGUAGES: dict[str, str] = {  # the app's languages (the interface and the course content), each named in itself
+    "en": "English",
+    "sw": "Kiswahili",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "pt": "Português",
+}
+RIGHT_TO_LEFT = frozenset({"ar"})
 
 _language_now: Callable[[], str] = lambda: SOURCE_LANGUAGE  # noqa: E731
 _catalogs_now: Callable[[], Path] = lambda: CATALOGS  # noqa: E731

@@ -349,13 +349,7 @@ def download(certificate: Certificate, *, actor: audit.Actor) -> StoredPdf:
     Everything is read before the commit, which would otherwise make the certificate reload itself.
     """
     stored = StoredPdf(pdf_bytes(certificate), f"certificate-{certificate.serial}.pdf", certificate.pdf_sha256)
-    audit.record(
-        "certificate.downloaded",
-        actor=actor,
-        organization_id=certificate.organization_id,
-        object_type="certificate",
-        object_id=certificate.serial,
-    )
+    audit.record_about("certificate.downloaded", certificate, actor=actor)
     db.session.commit()
     return stored
 
@@ -380,14 +374,7 @@ def revoke(certificate: Certificate, reason: str, now: datetime | None = None, *
     certificate.revoked_at = now or utcnow()
     certificate.revoked_by_id = actor.user.id
     certificate.revoke_reason = reason
-    audit.record(
-        "certificate.revoked",
-        actor=actor,
-        organization_id=certificate.organization_id,
-        object_type="certificate",
-        object_id=certificate.serial,
-        details={"reason": reason},
-    )
+    audit.record_about("certificate.revoked", certificate, actor=actor, details={"reason": reason})
     db.session.commit()
 
 

@@ -30,15 +30,7 @@ def set_days_to_complete(org: Organization, days: int, *, actor: audit.Actor) ->
     before = org.days_to_complete
     org.days_to_complete = days
     requirements.sync_org(org)  # due dates of required courses move with it
-    audit.record(
-        "organization.settings_changed",
-        actor=actor,
-        organization_id=org.id,
-        object_type="organization",
-        object_id=org.id,
-        details={"days_to_complete": [before, days]},
-    )
-    db.session.commit()
+    _record_change("organization.settings_changed", org, actor=actor, details={"days_to_complete": [before, days]})
 
 
 def set_logo(org: Organization, data: bytes, *, actor: audit.Actor) -> None:
@@ -66,15 +58,7 @@ def set_logo(org: Organization, data: bytes, *, actor: audit.Actor) -> None:
         )
     org.logo = png
     org.logo_mime = "image/png"
-    audit.record(
-        "organization.logo_changed",
-        actor=actor,
-        organization_id=org.id,
-        object_type="organization",
-        object_id=org.id,
-        details={"png_bytes": len(png)},
-    )
-    db.session.commit()
+    _record_change("organization.logo_changed", org, actor=actor, details={"png_bytes": len(png)})
 
 
 def _logo_png(data: bytes) -> bytes:
@@ -107,10 +91,7 @@ def _logo_png(data: bytes) -> bytes:
 def remove_logo(org: Organization, *, actor: audit.Actor) -> None:
     org.logo = None
     org.logo_mime = None
-    audit.record(
-        "organization.logo_removed", actor=actor, organization_id=org.id, object_type="organization", object_id=org.id
-    )
-    db.session.commit()
+    _record_change("organization.logo_removed", org, actor=actor)
 
 
 def set_default_language(org: Organization, code: str | None, *, actor: audit.Actor) -> None:
@@ -121,12 +102,12 @@ def set_default_language(org: Organization, code: str | None, *, actor: audit.Ac
     if before == code:
         return
     org.default_language = code
-    audit.record(
-        "organization.settings_changed",
-        actor=actor,
-        organization_id=org.id,
-        object_type="organization",
-        object_id=org.id,
-        details={"default_language": [before, code]},
-    )
+    _record_change("organization.settings_changed", org, actor=actor, details={"default_language": [before, code]})
+
+
+def _record_change(
+    action: str, org: Organization, *, actor: audit.Actor, details: dict[str, object] | None = None
+) -> None:
+    """The change to ``org`` on the audit trail, and committed."""
+    audit.record_about(action, org, actor=actor, details=details)
     db.session.commit()

@@ -64,14 +64,8 @@ def create_organization(fields: OrgFields, *, actor: audit.Actor) -> Organizatio
     org = Organization(**values)
     db.session.add(org)
     db.session.flush()
-    audit.record(
-        "organization.created",
-        actor=actor,
-        organization_id=org.id,
-        object_type="organization",
-        object_id=org.id,
-        details={key: str(value) if value is not None else None for key, value in values.items()},
-    )
+    details = {key: str(value) if value is not None else None for key, value in values.items()}
+    audit.record_about("organization.created", org, actor=actor, details=details)
     db.session.commit()
     return org
 
@@ -84,14 +78,7 @@ def update_organization(org: Organization, fields: OrgFields, *, actor: audit.Ac
             changed[key] = [None if before is None else str(before), None if value is None else str(value)]
         setattr(org, key, value)
     if changed:
-        audit.record(
-            "organization.updated",
-            actor=actor,
-            organization_id=org.id,
-            object_type="organization",
-            object_id=org.id,
-            details={"changed": changed},
-        )
+        audit.record_about("organization.updated", org, actor=actor, details={"changed": changed})
     db.session.commit()
     return org
 
@@ -112,14 +99,8 @@ def set_oversight(authority: Organization, overseen_ids: list[int], *, actor: au
     authority.overseen = sorted(found, key=lambda o: o.name)
     after = sorted(ids)
     if before != after:
-        audit.record(
-            "organization.oversight_changed",
-            actor=actor,
-            organization_id=authority.id,
-            object_type="organization",
-            object_id=authority.id,
-            details={"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))},
-        )
+        details = {"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))}
+        audit.record_about("organization.oversight_changed", authority, actor=actor, details=details)
     db.session.commit()
 
 

@@ -45,12 +45,10 @@ def request_reset(
         db.session.commit()
         return
     if _sent_last_hour(person) >= MAX_PER_HOUR:
-        audit.record(
+        audit.record_about(
             "account.password_reset_refused",
+            person,
             actor=actor,
-            organization_id=person.organization_id,
-            object_type="user",
-            object_id=person.id,
             details={"email": address, "reason": "too many requests"},
         )
         db.session.commit()

@@ -141,13 +141,8 @@ def create_person(fields: PersonFields, *, actor: audit.Actor) -> User:
     db.session.add(person)
     db.session.flush()
     requirements.sync_person(person)
-    audit.record(
-        "person.created",
-        actor=actor,
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
-        details={"email": person.email, "roles": sorted(r.value for r in roles)},
+    audit.record_about(
+        "person.created", person, actor=actor, details={"email": person.email, "roles": sorted(r.value for r in roles)}
     )
     db.session.commit()
     return person
@@ -194,13 +189,8 @@ def update_person(
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if changed:
         action = "person.roles_changed" if "roles" in changed else "person.updated"
-        audit.record(
-            action,
-            actor=actor,
-            organization_id=person.organization_id,
-            object_type="user",
-            object_id=person.id,
-            details={"changed": changed, "previous_organization_id": previous_org_id},
+        audit.record_about(
+            action, person, actor=actor, details={"changed": changed, "previous_organization_id": previous_org_id}
         )
     messages = []
     if to_confirm and email_link and mail:
@@ -242,11 +232,5 @@ def _set_active(person: User, active: bool, actor: audit.Actor) -> None:
     if not active:
         person.end_every_session()
     requirements.sync_person(person)
-    audit.record(
-        "person.reactivated" if active else "person.deactivated",
-        actor=actor,
-        organization_id=person.organization_id,
-        object_type="user",
-        object_id=person.id,
-    )
+    audit.record_about("person.reactivated" if active else "person.deactivated", person, actor=actor)
     db.session.commit()

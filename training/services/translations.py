@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -29,6 +29,23 @@ __all__ = [
     "texts_for",
 ]
 
+T = TypeVar("T")
+
+
+class _Same(Generic[T]):
+    """An attribute no language changes: read from the English object the texts are of (attribute ``of``)."""
+
+    def __init__(self, of: str) -> None:
+        self.of = of
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, texts: object, owner: type | None = None) -> T:
+        if texts is None:  # read on the class: the attribute itself
+            return cast(T, self)
+        return cast(T, getattr(getattr(texts, self.of), self.name))
+
 
 @dataclass(frozen=True)
 class ModuleText:
@@ -40,21 +57,10 @@ class ModuleText:
     body_html: str
     check: dict[str, Any]  # {"prompt", "options": [{"id", "text", "feedback"}], "correct"}, like Module.check
 
-    @property
-    def slug(self) -> str:
-        return self.module.slug
-
-    @property
-    def position(self) -> int:
-        return self.module.position
-
-    @property
-    def estimated_minutes(self) -> int:
-        return self.module.estimated_minutes
-
-    @property
-    def sources(self) -> list[dict[str, str]]:
-        return self.module.sources  # citations stay as the source gives them
+    slug = _Same[str]("module")
+    position = _Same[int]("module")
+    estimated_minutes = _Same[int]("module")
+    sources = _Same[list[dict[str, str]]]("module")  # citations stay as the source gives them
 
 
 @dataclass(frozen=True)
@@ -67,25 +73,11 @@ class QuestionText:
     explanation: str
     option_texts: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def qid(self) -> str:
-        return self.question.qid
-
-    @property
-    def type(self) -> str:
-        return self.question.type
-
-    @property
-    def module_slug(self) -> str:
-        return self.question.module_slug
-
-    @property
-    def correct(self) -> list[str]:
-        return self.question.correct
-
-    @property
-    def sources(self) -> list[str]:
-        return self.question.sources
+    qid = _Same[str]("question")
+    type = _Same[str]("question")
+    module_slug = _Same[str]("question")
+    correct = _Same[list[str]]("question")
+    sources = _Same[list[str]]("question")
 
     @property
     def options(self) -> list[dict[str, str]]:

@@ -13,17 +13,8 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from training.services import i18n as service_i18n
+from training.services.i18n import LANGUAGES, RIGHT_TO_LEFT, SOURCE_LANGUAGE
 
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "sw": "Kiswahili",
-    "fr": "Français",
-    "es": "Español",
-    "ar": "العربية",
-    "pt": "Português",
-}
-RIGHT_TO_LEFT = frozenset({"ar"})
-SOURCE_LANGUAGE = "en"
 SESSION_KEY = "language"
 
 babel = Babel()
