@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from training.content.fields import Reader, Report, describe, did_you_mean
-from training.content.parsing import LineMap, ParseError, split_front_matter
+from training.content.parsing import LineMap
 from training.content.spec import ContentBundle, CourseSpec, ModuleSpec, Problem, QuestionSpec, QuizSpec
 from training.content.validate import (
     COURSE_KEYS,
@@ -37,9 +37,9 @@ from training.content.validate import (
     QUIZZES,
     REPORTING_MARKER,
     _body_text,
-    _check_body,
     _parse_mapping,
     is_translation,
+    read_module_file,
 )
 from training.services import i18n
 
@@ -361,17 +361,12 @@ def _finish(
 def _read_module(
     report: Report, text: str, module: ModuleSpec, language: str
 ) -> tuple[_Header | None, dict[str, Any]] | None:
-    try:
-        parts = split_front_matter(text)
-    except ParseError as error:
-        report.add("", error.message, error.line)
+    read = read_module_file(report, text)
+    if read is None:
         return None
-    _check_body(report, parts.body, parts.body_line)
+    parts, data = read
     body = _body_text(parts.body)
     _check_marker(report, module, parts.body, parts.body_line)
-    data = _parse_mapping(report, parts.yaml, parts.yaml_line, what="the front matter")
-    if data is None:
-        return None
     r = Reader(report, data, "", MODULE_TEXT_KEYS, MODULE_REFUSED)
     header = _read_header(r, language)
     title = r.text("title")

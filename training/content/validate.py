@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import cast
 
 from training.content.fields import SLUG, SLUG_RULE, Reader, Report, describe, did_you_mean, join_path, read_item_id
-from training.content.parsing import LineList, LineMap, ParseError, load_yaml, split_front_matter
+from training.content.parsing import FrontMatter, LineList, LineMap, ParseError, load_yaml, split_front_matter
 from training.content.question_types import TYPES
 from training.content.spec import (
     DEFAULT_SHOW_ANSWERS,
@@ -322,7 +322,9 @@ def _check_body(report: Report, body: str, first_line: int) -> None:
             )
 
 
-def _read_module(report: Report, text: str, name: str) -> ModuleSpec | None:
+def read_module_file(report: Report, text: str) -> tuple[FrontMatter, LineMap] | None:
+    """A module file split into its front matter (parsed) and its Markdown body (checked); None when either
+    cannot be read, the problems reported. Used for the English modules and their translations alike."""
     try:
         parts = split_front_matter(text)
     except ParseError as error:
@@ -330,8 +332,14 @@ def _read_module(report: Report, text: str, name: str) -> ModuleSpec | None:
         return None
     _check_body(report, parts.body, parts.body_line)
     data = _parse_mapping(report, parts.yaml, parts.yaml_line, what="the front matter")
-    if data is None:
+    return None if data is None else (parts, data)
+
+
+def _read_module(report: Report, text: str, name: str) -> ModuleSpec | None:
+    read = read_module_file(report, text)
+    if read is None:
         return None
+    parts, data = read
     r = Reader(report, data, "", MODULE_KEYS)
     title = r.text("title")
     minutes = r.integer("estimated_minutes", 1)
