@@ -47,6 +47,17 @@ def sign_in(app, tmp_path, client, make_org, make_user):
     return _sign_in
 
 
+def test_course_page_in_the_persons_language_and_in_english_on_request(client, sign_in):
+    sign_in("fr")
+    french = text(client.get("/courses/test-course"))
+    assert '<h1 lang="fr" dir="ltr">Cours de test</h1>' in french
+    assert ">Module un</a>" in french
+    assert NOTE_FR in french
+    english = text(client.get("/courses/test-course?lang=en"))
+    assert '<h1 lang="en" dir="ltr">Test course</h1>' in english
+    assert ">Module one</a>" in english
+
+
 def test_module_page_and_check_in_the_persons_language(client, sign_in):
     sign_in("fr")
     french = text(client.get(MODULE))
@@ -124,7 +135,7 @@ def test_quiz_attempt_and_result_in_the_chosen_language(app, client, sign_in):
     url = start_quiz(client)
     page = text(client.get(url))
     # The bank here is the fixture's with other attempt settings: its translation marks each text "FR".
-    assert "<h1 lang=\"fr\">FR Test quiz</h1>" in page
+    assert '<h1 lang="fr">FR Test quiz</h1>' in page
     assert "FR SINGLE-PROMPT" in page
     assert "FR SCENARIO-TEXT" in page
     assert "FR Observe and report" in page

@@ -67,10 +67,12 @@ def courses():
 def course(slug: str):
     found = found_or_404(catalogue.published_course(slug))
     standing = progress.standing_for(current_user, found)
+    texts = _texts(found.current_version)
     return render_template(
         "learn/course.html",
         course=found,
         standing=standing,
+        **_language_context(texts, "learn.course", slug=slug),
         gate=quiz.gate(current_user, found),
         open_attempt=quiz.open_attempt(current_user, found, actor=actor_from_request()),
         attempts=quiz.attempts_of(current_user, found),
